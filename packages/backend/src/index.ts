@@ -1,0 +1,2 @@
+// Public surface of @aekit/backend: filled in by its issue.
+export {};

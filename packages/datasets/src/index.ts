@@ -1,0 +1,2 @@
+// Public surface of @aekit/datasets: filled in by its issue.
+export {};

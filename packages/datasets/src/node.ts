@@ -1,0 +1,2 @@
+// Node-only entry point (fs, zlib): never imported by the browser bundle.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @aekit/layers: filled in by its issue.
+export {};

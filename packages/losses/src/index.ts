@@ -1,0 +1,2 @@
+// Public surface of @aekit/losses: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @aekit/models: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @aekit/trainers: filled in by its issue.
+export {};
