@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { checkPair, describe, reduceElementwise, resolveReduction, type LossOptions } from './reduction';
+
+/** Keras's `backend.epsilon()`: probabilities are clipped to [ε, 1 − ε] before the log. */
+export const DEFAULT_BCE_EPSILON = 1e-7;
+
+export interface BceOptions extends LossOptions {
+  /**
+   * Clip for probabilities (ignored with `fromLogits`). Default 1e-7 as in Keras:
+   * `log(0)` would be −∞. The clip also makes the gradient 0 where p is clipped, so
+   * it stays finite at p = 0 and p = 1.
+   */
+  epsilon?: number;
+  /**
+   * `prediction` holds logits (pre-sigmoid). Uses the stable form
+   * `max(x, 0) − x·t + log(1 + e^(−|x|))` (TensorFlow's
+   * `sigmoid_cross_entropy_with_logits`, PyTorch's `binary_cross_entropy_with_logits`),
+   * exact for any logit without clipping. Prefer it when the model's last layer can be linear.
+   */
+  fromLogits?: boolean;
+}
+
+/**
+ * Binary cross-entropy, element-wise `−[t·log p + (1 − t)·log(1 − p)]`, reduced.
+ *
+ * The reconstruction loss of notebook 001's Keras autoencoder (reduction
+ * `'mean'`) and of notebook 003's VAE (reduction `'sum'`, the VAE convention).
+ * Targets may be any value in [0, 1] (grey levels), not only 0/1.
+ *
+ * Worked example: target `[[1, 0]]`, prediction `[[0.8, 0.4]]` → elements
+ * `[−log 0.8, −log 0.6] = [0.22314, 0.51083]`; `'mean'` = 0.36698,
+ * `'sum'` = 0.73397, `'none'` = `[0.73397]`. With `fromLogits`, logits
+ * `[[1.3863, −0.4055]]` (= logit of 0.8 and 0.4) give the same numbers.
+ *
+ * @param target values in [0, 1], shape [B, ...]
+ * @param prediction probabilities in [0, 1] (or logits with `fromLogits`), same shape
+ * @returns a scalar for `'mean'` / `'sum'`, a [B] vector of per-sample sums for `'none'`
+ */
+export function bce(target: tf.Tensor, prediction: tf.Tensor, options?: BceOptions & { reduction?: 'mean' | 'sum' }): tf.Scalar;
+export function bce(target: tf.Tensor, prediction: tf.Tensor, options: BceOptions & { reduction: 'none' }): tf.Tensor1D;
+export function bce(target: tf.Tensor, prediction: tf.Tensor, options?: BceOptions): tf.Tensor;
+export function bce(target: tf.Tensor, prediction: tf.Tensor, options: BceOptions = {}): tf.Tensor {
+  const reduction = resolveReduction('bce', options.reduction);
+  const epsilon = options.epsilon ?? DEFAULT_BCE_EPSILON;
+  if (typeof epsilon !== 'number' || !(epsilon > 0 && epsilon < 0.5)) {
+    throw new Error(`bce: epsilon must be a number in (0, 0.5), found ${describe(epsilon)}`);
+  }
+  if (options.fromLogits !== undefined && typeof options.fromLogits !== 'boolean') {
+    throw new Error(`bce: fromLogits must be true or false, found ${describe(options.fromLogits)}`);
+  }
+  return tf.tidy(() => {
+    const [t, p] = checkPair('bce', ['target', options.fromLogits ? 'logits' : 'prediction'], target, prediction);
+    const elementwise = options.fromLogits ? bceWithLogits(t, p) : bceOnProbabilities(t, p, epsilon);
+    return reduceElementwise(elementwise, reduction);
+  });
+}
+
+function bceOnProbabilities(t: tf.Tensor, p: tf.Tensor, epsilon: number): tf.Tensor {
+  const clipped = tf.clipByValue(p, epsilon, 1 - epsilon);
+  // −[t·log p + (1 − t)·log(1 − p)]
+  const positive = tf.mul(t, tf.log(clipped));
+  const negative = tf.mul(tf.sub(1, t), tf.log(tf.sub(1, clipped)));
+  return tf.neg(tf.add(positive, negative));
+}
+
+function bceWithLogits(t: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  // max(x, 0) − x·t + log1p(exp(−|x|)): never exponentiates a positive number,
+  // so logits of ±100 (or ±1e4) give exact, finite values and gradients.
+  return tf.add(tf.sub(tf.relu(x), tf.mul(x, t)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+}
