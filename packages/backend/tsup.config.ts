@@ -1,3 +1,5 @@
 import { libraryConfig } from '../../tsup.shared';
 
-export default libraryConfig({"index":"src/index.ts"});
+// shims: the CJS build gets import.meta.url (used to find the installed
+// tfjs-backend-wasm binaries in Node).
+export default libraryConfig({ index: 'src/index.ts' }, { shims: true });

@@ -1,2 +1,6 @@
-// Public surface of @aekit/backend: filled in by its issue.
-export {};
+export { initBackend, backendInfo } from './init-backend';
+export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
+export { describeBackend } from './describe-backend';
+export { registerTrainingKernels, trainingKernelNames } from './register-training-kernels';
+export { wasmBinaryDir, wasmBinaryFiles } from './wasm-binaries';
+export type { WasmBinaryName } from './wasm-binaries';

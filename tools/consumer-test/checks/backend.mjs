@@ -1,0 +1,45 @@
+// @aekit/backend from its tarball: initialise wasm with no configuration (the
+// .wasm binaries are found inside the installed @tensorflow/tfjs-backend-wasm)
+// and run one conv training step, which needs the registered
+// Conv2DBackpropFilter kernel and the matmul fast path.
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers the gradients
+
+export async function check(mod) {
+  const info = await mod.initBackend();
+  assert.deepEqual(info, { backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' });
+  assert.equal(tf.getBackend(), 'wasm');
+  assert.equal(await mod.initBackend(), info, 'initBackend is not idempotent');
+  assert.equal(mod.describeBackend(), 'backend wasm · SIMD on · 1 thread · tfjs 4.22.0');
+
+  // Conv2D stride 2 → dense → Conv2DTranspose stride 2 → sigmoid, summed BCE.
+  const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1), 0.8), 0.1), 0, 1));
+  const weights = [
+    tf.variable(tf.randomNormal([3, 3, 1, 4], 0, 0.4, 'float32', 2), true, 'check/conv'),
+    tf.variable(tf.randomNormal([64, 64], 0, 0.1, 'float32', 3), true, 'check/dense'),
+    tf.variable(tf.randomNormal([3, 3, 1, 4], 0, 0.4, 'float32', 4), true, 'check/deconv'),
+  ];
+  const [conv, dense, deconv] = weights;
+  const before = weights.map((w) => w.dataSync().slice());
+  const tensorsBefore = tf.memory().numTensors;
+  const optimizer = tf.train.sgd(0.05);
+  const loss = optimizer.minimize(() => {
+    const h = tf.relu(tf.conv2d(x, conv, 2, 'same')); // [4, 4, 4, 4]
+    const d = tf.reshape(tf.matMul(tf.reshape(h, [4, 64]), dense), [4, 4, 4, 4]);
+    const p = tf.clipByValue(tf.sigmoid(tf.conv2dTranspose(d, deconv, [4, 8, 8, 1], 2, 'same')), 1e-7, 1 - 1e-7);
+    const bce = tf.neg(tf.add(tf.mul(x, tf.log(p)), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, p)))));
+    return tf.mean(tf.sum(tf.reshape(bce, [4, -1]), 1));
+  }, true, weights);
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  optimizer.dispose();
+  assert.ok(Number.isFinite(value) && value > 0, `conv training step: loss ${value}`);
+  weights.forEach((w, i) => {
+    const after = w.dataSync();
+    const change = Math.max(...after.map((v, j) => Math.abs(v - before[i][j])));
+    assert.ok(change > 1e-6 && Number.isFinite(change), `${w.name}: weights did not change (max change ${change})`);
+  });
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'the training step leaked tensors');
+  tf.dispose([x, ...weights]);
+}
