@@ -1,15 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
+import { isFastConv2DBackpropInput, withFastConv2DBackpropInput } from './kernels/conv2d-backprop-input';
 import { isFastPathWrapper, withMatMulFastPath } from './kernels/matmul-fast-path';
+import { isFastTile, withFastTile } from './kernels/tile-fast-path';
 
 /** The kernels `registerTrainingKernels` adds to or replaces on the 'wasm' backend. */
-export const trainingKernelNames = ['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'] as const;
+export const trainingKernelNames = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Tile',
+] as const;
 
 /**
  * Registers, for the 'wasm' backend, what tfjs-backend-wasm 4.22 lacks for
- * training: a `Conv2DBackpropFilter` kernel and the transposed/batched-operand
- * fast path of `BatchMatMul` and `_FusedMatMul`. `initBackend()` calls it; call
+ * training: a `Conv2DBackpropFilter` kernel, a `Conv2DBackpropInput` on XNNPACK
+ * (conv-transpose forward and the conv input-gradient; the shipped one is a
+ * slow C++ loop), the transposed/batched-operand fast path of `BatchMatMul`
+ * and `_FusedMatMul`, and a memcpy fast path of `Tile` (batch-norm gradients). `initBackend()` calls it; call
  * it yourself only if you set up the wasm backend without `initBackend()`.
  *
  * Idempotent, also across two copies of this package in one process (ESM and
@@ -20,15 +30,26 @@ export function registerTrainingKernels(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
     tf.registerKernel(conv2DBackpropFilterConfig);
   }
+  replaceOnce('Conv2DBackpropInput', isFastConv2DBackpropInput, withFastConv2DBackpropInput);
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
-    const current = tf.getKernel(name, 'wasm');
-    if (current == null) {
-      throw new Error(
-        `@aekit/backend: the wasm backend has no '${name}' kernel to speed up; is @tensorflow/tfjs-backend-wasm loaded?`,
-      );
-    }
-    if (isFastPathWrapper(current.kernelFunc as KernelFunc)) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel(withMatMulFastPath(current as KernelConfig));
+    replaceOnce(name, isFastPathWrapper, withMatMulFastPath);
   }
+  replaceOnce('Tile', isFastTile, withFastTile);
+}
+
+/** Replaces the wasm kernel `name` by `wrap(original)`, unless one of our wrappers is there already. */
+function replaceOnce(
+  name: string,
+  isOurs: (kernelFunc: KernelFunc) => boolean,
+  wrap: (original: KernelConfig) => KernelConfig,
+): void {
+  const current = tf.getKernel(name, 'wasm');
+  if (current == null) {
+    throw new Error(
+      `@aekit/backend: the wasm backend has no '${name}' kernel to replace; is @tensorflow/tfjs-backend-wasm loaded?`,
+    );
+  }
+  if (isOurs(current.kernelFunc as KernelFunc)) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel(wrap(current as KernelConfig));
 }

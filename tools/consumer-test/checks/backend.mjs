@@ -42,4 +42,13 @@ export async function check(mod) {
   });
   assert.equal(tf.memory().numTensors, tensorsBefore, 'the training step leaked tensors');
   tf.dispose([x, ...weights]);
+
+  // The registered conv-transpose (sub-pixel Conv2DBackpropInput) on known values: a 2×2 filter
+  // [[1, 2], [3, 4]] at stride 2 'valid' places a scaled copy of it under every input pixel.
+  assert.deepEqual([...mod.trainingKernelNames], ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile']);
+  const up = tf.tidy(() =>
+    tf.conv2dTranspose(tf.tensor4d([1, 10], [1, 1, 2, 1]), tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]), [1, 2, 4, 1], 2, 'valid'),
+  );
+  assert.deepEqual([...up.dataSync()], [1, 2, 10, 20, 3, 4, 30, 40]);
+  up.dispose();
 }

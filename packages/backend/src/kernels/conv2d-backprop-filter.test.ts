@@ -93,6 +93,11 @@ const specialCases: Array<[string, Case]> = [
   ['numeric padding with dimRoundingMode', { batch: 1, height: 8, width: 8, inChannels: 3, filter: [3, 3], outChannels: 2, strides: [2, 2], pad: 1, dimRoundingMode: 'floor' }],
   ['conv-VAE encoder shape (28×28×1 → 14×14×32, stride 2, same, batch 16)', { batch: 16, height: 28, width: 28, inChannels: 1, filter: [3, 3], outChannels: 32, strides: [2, 2], pad: 'same' }],
   ['conv-VAE second layer (14×14×32 → 7×7×64, stride 2, same, batch 8)', { batch: 8, height: 14, width: 14, inChannels: 32, filter: [3, 3], outChannels: 64, strides: [2, 2], pad: 'same' }],
+  ['conv-VAE decoder convT3 weight gradient (x 28×28×1, dy 28×28×32, stride 1, batch 4)', { batch: 4, height: 28, width: 28, inChannels: 1, filter: [3, 3], outChannels: 32, strides: [1, 1], pad: 'same' }],
+  // More than IM2COL_MAX_COLUMNS (32) patch columns: the dilated-convolution path (as are the conv-VAE
+  // layers with 32 channels above); one channel with a 3×3 filter takes the im2col path.
+  ['dilated path: 120 channels × 3×3, stride 1, same', { batch: 2, height: 6, width: 7, inChannels: 120, filter: [3, 3], outChannels: 5, strides: [1, 1], pad: 'same' }],
+  ['dilated path: 72 channels × 4×4, stride 2, valid, leftover rows (crop)', { batch: 2, height: 9, width: 10, inChannels: 72, filter: [4, 4], outChannels: 3, strides: [2, 2], pad: 'valid' }],
 ];
 
 describe('Conv2DBackpropFilter on wasm', () => {

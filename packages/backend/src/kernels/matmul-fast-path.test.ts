@@ -41,6 +41,8 @@ const batchings: Array<[string, number[], number[], number[]]> = [
   ['shared a, batched b, small', [1], [3], small],
   ['shared a, batched b, large', [1], [3], large],
   ['rank 4, batched a and b, large', [2, 2], [2, 2], large],
+  // rows·(k + n) < n·k: a·bᵀ runs as (b·aᵀ)ᵀ (the Dense input gradient with a small batch).
+  ['batched a, shared wide b', [2], [], [5, 60, 80]],
 ];
 
 type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu' | 'prelu';
@@ -49,6 +51,26 @@ const activations: FusedActivation[] = ['linear', 'relu', 'relu6', 'elu', 'sigmo
 describe('BatchMatMul / _FusedMatMul fast path on wasm', () => {
   beforeAll(async () => {
     await initBackend();
+  });
+
+  const wide: Array<[string, number[], number[]]> = [
+    ['unbatched', [12, 60], [80, 60]],
+    ['batched a', [2, 6, 60], [80, 60]],
+  ];
+  it.each(wide)('fused matMul without bias, linear, transposeB on a wide b (%s, swapped product) matches cpu', async (_name, aShape, bShape) => {
+    const rand = seededRandom(5);
+    const aValues = randomValues(tf.util.sizeFromShape(aShape), rand);
+    const bValues = randomValues(tf.util.sizeFromShape(bShape), rand);
+    const run = () => {
+      const a: tf.Tensor = tf.tensor(aValues, aShape);
+      const b: tf.Tensor = tf.tensor(bValues, bShape);
+      return tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeB: true });
+    };
+    const [reference] = await onBackend('cpu', run);
+    const before = allocationCounts();
+    const [actual] = await onBackend('wasm', run);
+    expect(allocationCounts()).toEqual(before);
+    expect(relativeError(actual, reference)).toBeLessThanOrEqual(1e-5);
   });
 
   it('replaces both wasm kernels with the wrapper', () => {

@@ -4,6 +4,7 @@ import {
   copyBlock,
   dispose,
   runWasmKernel,
+  transposeInfo,
   transposeLastTwo,
   withShape,
   writeBlock,
@@ -96,6 +97,12 @@ function product(args: Parameters<KernelFunc>[0], original: KernelFunc, fused: b
     return fusedEpilogue(backend, original(unfused(args)) as TensorInfo, inputs, attrs);
   }
 
+  const rows = batchA * m;
+  const plainEpilogue = !fused || (inputs.bias == null && (attrs.activation ?? 'linear') === 'linear');
+  if (transposeB && !transposeA && batchB === 1 && plainEpilogue && rows * (k + n) < n * k) {
+    return swappedProduct(backend, original, args, a, b, rows, k, n, outShape);
+  }
+
   const temps: TensorInfo[] = [];
   try {
     const aN = transposeA ? keep(temps, transposeLastTwo(backend, a)) : a; // [..., m, k]
@@ -124,6 +131,46 @@ function product(args: Parameters<KernelFunc>[0], original: KernelFunc, fused: b
       }
       temps.splice(temps.indexOf(out), 1);
     }
+    return { ...out, shape: outShape };
+  } finally {
+    dispose(backend, temps);
+  }
+}
+
+/**
+ * a·bᵀ as (b·aᵀ)ᵀ, for a [rows, k] and a shared b [n, k]: transposes a and
+ * the product (rows·(k + n) values) instead of b (n·k values), and XNNPACK
+ * packs the small aᵀ instead of the whole weight matrix. This is the input
+ * gradient dx = dy·Wᵀ of a Dense layer when the batch is smaller than the
+ * layer's width; measured (load ~1.8): [100,784]·[512,784]ᵀ 10.1 → 5.1 ms,
+ * [100,512]·[784,512]ᵀ 6.7 → 5.0 ms, [128,300]·[400,300]ᵀ 2.3 → 2.0 ms;
+ * where the rule does not pick it ([256,32]·[784,32]ᵀ) it was slower.
+ * Only without a fused bias or activation (they would land on the wrong axis).
+ */
+function swappedProduct(
+  backend: WasmBackend,
+  original: KernelFunc,
+  args: Parameters<KernelFunc>[0],
+  a: TensorInfo,
+  b: TensorInfo,
+  rows: number,
+  k: number,
+  n: number,
+  outShape: number[],
+): TensorInfo {
+  const temps: TensorInfo[] = [];
+  try {
+    const aT = keep(temps, transposeInfo(backend, withShape(a, [rows, k]), [1, 0])); // [k, rows]
+    const plain = { ...(args.attrs as object), transposeA: false, transposeB: false };
+    const product = keep(
+      temps,
+      original({
+        inputs: { ...(args.inputs as NamedTensorInfoMap), a: withShape(b, [1, n, k]), b: withShape(aT, [1, k, rows]) },
+        backend,
+        attrs: plain as never,
+      }) as TensorInfo,
+    ); // [1, n, rows]
+    const out = transposeInfo(backend, withShape(product, [n, rows]), [1, 0]); // [rows, n]
     return { ...out, shape: outShape };
   } finally {
     dispose(backend, temps);
