@@ -19,7 +19,24 @@ export interface BceOptions extends LossOptions {
    * exact for any logit without clipping. Prefer it when the model's last layer can be linear.
    */
   fromLogits?: boolean;
+  /**
+   * How ε keeps the logs finite (ignored with `fromLogits`):
+   * - `'clip'` (default, Keras): p is clipped to [ε, 1 − ε]; the gradient is 0
+   *   where p is clipped.
+   * - `'add'` (the TF1 notebooks): ε is added inside each log,
+   *   `−[t·log(p + ε) + (1 − t)·log(1 − p + ε)]` — notebook 003's
+   *   `tf.log(1e-10 + model)` and `tf.log(1e-10 + 1 - model)`, used with
+   *   `epsilon: 1e-10`. ε is added after 1 − p is formed: in float32
+   *   `(1e-10 + 1) − p` rounds to `1 − p`, which is 0 for a saturated pixel
+   *   and would make 0·log 0 = NaN; `(1 − p) + 1e-10` stays finite (log ≥ −23).
+   */
+  epsilonMode?: BceEpsilonMode;
 }
+
+/** See {@link BceOptions.epsilonMode}. */
+export type BceEpsilonMode = 'clip' | 'add';
+
+export const BCE_EPSILON_MODES: readonly BceEpsilonMode[] = ['clip', 'add'];
 
 /**
  * Binary cross-entropy, element-wise `−[t·log p + (1 − t)·log(1 − p)]`, reduced.
@@ -32,6 +49,11 @@ export interface BceOptions extends LossOptions {
  * `[−log 0.8, −log 0.6] = [0.22314, 0.51083]`; `'mean'` = 0.36698,
  * `'sum'` = 0.73397, `'none'` = `[0.73397]`. With `fromLogits`, logits
  * `[[1.3863, −0.4055]]` (= logit of 0.8 and 0.4) give the same numbers.
+ *
+ * Notebook 003's form, ε inside the log: `bce(t, p, { reduction: 'sum',
+ * epsilon: 1e-10, epsilonMode: 'add' })`; for the example above it gives
+ * `[−log(0.8 + 1e-10), −log(0.6 + 1e-10)]`, equal to the clipped values to
+ * float32 precision — the two forms differ only where p is within ε of 0 or 1.
  *
  * @param target values in [0, 1], shape [B, ...]
  * @param prediction probabilities in [0, 1] (or logits with `fromLogits`), same shape
@@ -49,9 +71,17 @@ export function bce(target: tf.Tensor, prediction: tf.Tensor, options: BceOption
   if (options.fromLogits !== undefined && typeof options.fromLogits !== 'boolean') {
     throw new Error(`bce: fromLogits must be true or false, found ${describe(options.fromLogits)}`);
   }
+  const mode = options.epsilonMode ?? 'clip';
+  if (!BCE_EPSILON_MODES.includes(mode)) {
+    throw new Error(`bce: epsilonMode must be one of ${BCE_EPSILON_MODES.map((m) => `'${m}'`).join(', ')}, found ${describe(mode)}`);
+  }
   return tf.tidy(() => {
     const [t, p] = checkPair('bce', ['target', options.fromLogits ? 'logits' : 'prediction'], target, prediction);
-    const elementwise = options.fromLogits ? bceWithLogits(t, p) : bceOnProbabilities(t, p, epsilon);
+    const elementwise = options.fromLogits
+      ? bceWithLogits(t, p)
+      : mode === 'add'
+        ? bceEpsilonInsideLog(t, p, epsilon)
+        : bceOnProbabilities(t, p, epsilon);
     return reduceElementwise(elementwise, reduction);
   });
 }
@@ -61,6 +91,13 @@ function bceOnProbabilities(t: tf.Tensor, p: tf.Tensor, epsilon: number): tf.Ten
   // −[t·log p + (1 − t)·log(1 − p)]
   const positive = tf.mul(t, tf.log(clipped));
   const negative = tf.mul(tf.sub(1, t), tf.log(tf.sub(1, clipped)));
+  return tf.neg(tf.add(positive, negative));
+}
+
+function bceEpsilonInsideLog(t: tf.Tensor, p: tf.Tensor, epsilon: number): tf.Tensor {
+  // −[t·log(p + ε) + (1 − t)·log((1 − p) + ε)]: 1 − p first, so float32 keeps the ε.
+  const positive = tf.mul(t, tf.log(tf.add(p, epsilon)));
+  const negative = tf.mul(tf.sub(1, t), tf.log(tf.add(tf.sub(1, p), epsilon)));
   return tf.neg(tf.add(positive, negative));
 }
 

@@ -33,6 +33,8 @@ describe('gradients are finite where the naive formulas blow up', () => {
     for (const reduction of ['mean', 'sum'] as const) {
       expectAllFinite(gradOf((x) => bce(t, x, { reduction }), p));
     }
+    // Notebook 003's ε-inside-the-log form: finite too (|∂/∂p| ≤ 1/ε), and nonzero where the clip's is 0.
+    expectAllFinite(gradOf((x) => bce(t, x, { reduction: 'sum', epsilon: 1e-10, epsilonMode: 'add' }), p));
     // Inside the clip the gradient is the textbook (p − t) / (p(1 − p)) / n.
     const inside = tf.tensor2d([[0.25, 0.75]]);
     const target = tf.tensor2d([[1, 0]]);

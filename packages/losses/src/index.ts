@@ -2,7 +2,7 @@
 export type { Reduction, LossOptions } from './reduction';
 export { REDUCTIONS } from './reduction';
 export { mse } from './mse';
-export { bce, DEFAULT_BCE_EPSILON, type BceOptions } from './bce';
+export { bce, DEFAULT_BCE_EPSILON, BCE_EPSILON_MODES, type BceOptions, type BceEpsilonMode } from './bce';
 export { kl } from './kl';
 export { l2 } from './l2';
 export {

@@ -20,6 +20,10 @@ describe('lossFromConfig', () => {
     [{ name: 'bce', reduction: 'sum' }, (a, b) => bce(a, b, { reduction: 'sum' })],
     [{ name: 'bce', epsilon: 1e-3, reduction: 'none' }, (a, b) => bce(a, b, { epsilon: 1e-3, reduction: 'none' })],
     [{ name: 'bce', fromLogits: true }, (a, b) => bce(a, b, { fromLogits: true })],
+    [
+      { name: 'bce', reduction: 'sum', epsilon: 1e-10, epsilonMode: 'add' },
+      (a, b) => bce(a, b, { reduction: 'sum', epsilon: 1e-10, epsilonMode: 'add' }),
+    ],
   ];
   for (const [config, direct] of cases) {
     it(`${JSON.stringify(config)} survives JSON and equals the direct call`, () => {
@@ -41,6 +45,15 @@ describe('lossFromConfig', () => {
   it('fills in defaults in .config', () => {
     expect(lossFromConfig({ name: 'bce' }).config).toEqual({ name: 'bce', reduction: 'mean', epsilon: 1e-7, fromLogits: false });
     expect(lossFromConfig({ name: 'l2' }).config).toEqual({ name: 'l2', reduction: 'mean' });
+    // epsilonMode appears only when it is not the default, so older configs serialise unchanged.
+    expect(lossFromConfig({ name: 'bce', epsilonMode: 'clip' }).config).toEqual({ name: 'bce', reduction: 'mean', epsilon: 1e-7, fromLogits: false });
+    expect(lossFromConfig({ name: 'bce', epsilon: 1e-10, epsilonMode: 'add' }).config).toEqual({
+      name: 'bce',
+      reduction: 'mean',
+      epsilon: 1e-10,
+      fromLogits: false,
+      epsilonMode: 'add',
+    });
   });
 
   it('rejects bad configs with an error naming the field', () => {
@@ -48,6 +61,8 @@ describe('lossFromConfig', () => {
     expect(bad('bce')).toThrow("loss config: expected an object like { name: 'bce', reduction: 'sum' }, found 'bce'");
     expect(bad({ name: 'xent' })).toThrow("loss config: name must be one of 'mse', 'bce', 'l2', found 'xent'");
     expect(bad({ name: 'kl' })).toThrow('kl takes (mean, logVar)');
+    expect(bad({ name: 'bce', epsilonMode: 'inside' })).toThrow("loss config: epsilonMode must be one of 'clip', 'add', found 'inside'");
+    expect(bad({ name: 'mse', epsilonMode: 'add' })).toThrow("loss config: unknown field 'epsilonMode' for 'mse'");
     expect(bad({})).toThrow('loss config: name must be one of');
     expect(bad({ name: 'bce', reduction: 'avg' })).toThrow(
       "loss config: reduction must be one of 'mean', 'sum', 'none', found 'avg'",

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { bce, DEFAULT_BCE_EPSILON } from './bce';
+import { bce, BCE_EPSILON_MODES, DEFAULT_BCE_EPSILON, type BceEpsilonMode } from './bce';
 import { l2 } from './l2';
 import { mse } from './mse';
 import { describe, REDUCTIONS, type Reduction } from './reduction';
@@ -13,13 +13,15 @@ export const LOSS_NAMES: readonly LossName[] = ['mse', 'bce', 'l2'];
 /**
  * A reconstruction loss as plain JSON, for model configs and the CLI
  * (Keras's `get_config` / `from_config`): `{ name: 'bce', reduction: 'sum' }`.
- * `epsilon` and `fromLogits` apply to `'bce'` only.
+ * `epsilon`, `fromLogits` and `epsilonMode` apply to `'bce'` only.
  */
 export interface LossConfig {
   name: LossName;
   reduction?: Reduction;
   epsilon?: number;
   fromLogits?: boolean;
+  /** bce: `'clip'` (default, Keras) or `'add'` (ε inside the log, notebook 003). */
+  epsilonMode?: BceEpsilonMode;
 }
 
 /** A loss rebuilt from its config; `config` is the normalised config (defaults filled in). */
@@ -30,7 +32,7 @@ export type ConfiguredLoss = ((target: tf.Tensor, prediction: tf.Tensor) => tf.T
 const ALLOWED_KEYS: Record<LossName, readonly string[]> = {
   mse: ['name', 'reduction'],
   l2: ['name', 'reduction'],
-  bce: ['name', 'reduction', 'epsilon', 'fromLogits'],
+  bce: ['name', 'reduction', 'epsilon', 'fromLogits', 'epsilonMode'],
 };
 
 /**
@@ -66,6 +68,8 @@ export function lossFromConfig(config: LossConfig): ConfiguredLoss {
 /**
  * Checks a loss config and returns it with defaults filled in
  * (`reduction: 'mean'`; for bce `epsilon: 1e-7, fromLogits: false`).
+ * bce's `epsilonMode` is kept only when it is `'add'`, so every config written
+ * before the option existed normalises (and serialises) exactly as it did.
  */
 export function validateLossConfig(config: unknown): LossConfig {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
@@ -99,10 +103,16 @@ export function validateLossConfig(config: unknown): LossConfig {
   if (c.fromLogits !== undefined && typeof c.fromLogits !== 'boolean') {
     throw new Error(`loss config: fromLogits must be true or false, found ${describe(c.fromLogits)}`);
   }
+  if (c.epsilonMode !== undefined && !(BCE_EPSILON_MODES as readonly unknown[]).includes(c.epsilonMode)) {
+    throw new Error(
+      `loss config: epsilonMode must be one of ${BCE_EPSILON_MODES.map((m) => `'${m}'`).join(', ')}, found ${describe(c.epsilonMode)}`,
+    );
+  }
   return {
     name,
     reduction,
     epsilon: (c.epsilon as number | undefined) ?? DEFAULT_BCE_EPSILON,
     fromLogits: (c.fromLogits as boolean | undefined) ?? false,
+    ...(c.epsilonMode === 'add' ? { epsilonMode: 'add' as const } : {}),
   };
 }

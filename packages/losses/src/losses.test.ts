@@ -137,6 +137,28 @@ describe('numerical safety of values', () => {
     expectClose(custom, -Math.log(1e-3), 1e-5);
     tf.dispose([t, p]);
   });
+  it("bce epsilonMode 'add' is notebook 003's −[t·log(p + ε) + (1 − t)·log(1 − p + ε)], finite at p = 0 and p = 1", () => {
+    const eps = 1e-10;
+    const t = tf.tensor2d([[1, 0, 0.5, 1, 0, 1, 0]]);
+    const p = tf.tensor2d([[0.8, 0.4, 0.3, 0, 1, 1, 0]]);
+    const v = read(noLeak(() => bce(t, p, { reduction: 'none', epsilon: eps, epsilonMode: 'add' }))) as number[];
+    // float32: p + 1e-10 rounds to p for p ≥ ~1e-3, but 0 + 1e-10 and (1 − 1) + 1e-10 stay 1e-10.
+    const e32 = Math.fround(eps);
+    const expected =
+      -Math.log(Math.fround(0.8)) -
+      Math.log(Math.fround(1 - Math.fround(0.4))) -
+      (0.5 * Math.log(Math.fround(0.3)) + 0.5 * Math.log(Math.fround(1 - Math.fround(0.3)))) -
+      Math.log(e32) - // t = 1, p = 0: −log(0 + ε) ≈ 23.03, where the clip gives −log(1e-7) ≈ 16.12
+      Math.log(e32) - // t = 0, p = 1: −log((1 − 1) + ε)
+      0 - // t = 1, p = 1: −log(1 + ε) = 0
+      0; //  t = 0, p = 0: −log(1 − 0 + ε) = 0
+    expectClose(v, [expected], 1e-6);
+    // Away from 0 and 1 the two forms agree to float32 precision.
+    const a = tf.tensor2d([[1, 0, 0.5]]);
+    const q = tf.tensor2d([[0.8, 0.4, 0.3]]);
+    expectClose(read(bce(a, q, { epsilon: eps, epsilonMode: 'add', reduction: 'sum' })) as number, read(bce(a, q, { reduction: 'sum' })) as number, 1e-6);
+    tf.dispose([t, p, a, q]);
+  });
   it('bce fromLogits is exact for logits of ±100 (no overflow, no clipping)', () => {
     const t = tf.tensor2d([[1, 0, 0, 1, 0.5]]);
     const x = tf.tensor2d([[100, -100, 100, -100, 100]]);
@@ -179,6 +201,7 @@ describe('input validation names the input, expected and found', () => {
       "mse: reduction must be one of 'mean', 'sum', 'none', found 'avg'",
     );
     expect(() => bce(a, a, { epsilon: 0 })).toThrow('bce: epsilon must be a number in (0, 0.5), found number 0');
+    expect(() => bce(a, a, { epsilonMode: 'inside' as 'add' })).toThrow("bce: epsilonMode must be one of 'clip', 'add', found 'inside'");
     expect(() => bce(a, a, { fromLogits: 'yes' as unknown as boolean })).toThrow(
       "bce: fromLogits must be true or false, found 'yes'",
     );

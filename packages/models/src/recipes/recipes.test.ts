@@ -154,6 +154,21 @@ describe.each(RECIPE_NAMES)('recipe %s', (name) => {
   });
 });
 
+test("denseVae's reconstruction is notebook 003's BCE: ε = 1e-10 inside the log, summed per sample", () => {
+  const model = recipes.denseVae.build({ seed: 1 });
+  try {
+    expect((model.config as { reconstruction?: unknown }).reconstruction).toEqual({
+      name: 'bce',
+      reduction: 'sum',
+      epsilon: 1e-10,
+      fromLogits: false,
+      epsilonMode: 'add',
+    });
+  } finally {
+    model.dispose();
+  }
+});
+
 test('getRecipe names the nearest recipe for a typo', () => {
   expect(() => getRecipe('kerasConvVea')).toThrow(/unknown name 'kerasConvVea' \(did you mean 'kerasConvVae'\?\)/);
   expect(Object.keys(recipes)).toHaveLength(10);

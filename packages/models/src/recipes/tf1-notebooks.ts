@@ -182,7 +182,7 @@ export const denseVaeRecipe: Recipe<VariationalAutoencoder> = {
   notes: [
     'Encoder 784 → 512 → 256 (tanh), z_mean and z_log_var heads 256 → 128; decoder 128 → 256 → 512 (tanh) → 784 (sigmoid); every weight Glorot uniform, every bias zero.',
     'The notebook also creates a decoder log-variance layer (w_d_z_log_var, 512×784, and its bias) that never enters the model or the loss; it is left out, so the parameter count is that of the model that trains.',
-    "Reconstruction: −Σ[y·log(1e-10 + p) + (1 − y)·log(1e-10 + 1 − p)] per sample. aekit's bce clips p to [1e-7, 1 − 1e-7] instead (a 1e-10 clip would round to 1 in float32 and turn saturated pixels into 0·log 0 = NaN); values differ only for saturated pixels.",
+    "Reconstruction: −Σ[y·log(1e-10 + p) + (1 − y)·log(1e-10 + 1 − p)] per sample, as written: bce with epsilon 1e-10 and epsilonMode 'add' (ε inside the log, not a clip). aekit adds ε after forming 1 − p; in float32 the notebook's (1e-10 + 1) − p rounds to 1 − p, which would turn a saturated pixel into 0·log 0 = NaN.",
     'KL summed over the 128 latent dimensions; total = mean over the batch of (reconstruction + KL).',
     'The notebook shows reconstructions of clean and of noisy test images (the model is trained on clean images only).',
     tf1DataNote,
@@ -196,7 +196,8 @@ export const denseVaeRecipe: Recipe<VariationalAutoencoder> = {
       outputActivation: 'sigmoid',
       kernelInitializer: 'glorotUniform',
       biasInitializer: 'zeros',
-      reconstruction: { name: 'bce', reduction: 'sum' },
+      // Notebook 003: tf.log(1e-10 + model), ε inside the log (not Keras's clip).
+      reconstruction: { name: 'bce', reduction: 'sum', epsilon: 1e-10, epsilonMode: 'add' },
       provenance: { recipe: 'denseVae', notebook: '003' },
       ...options,
     }),
