@@ -1,24 +1,15 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { toTensor } from '@aekit/datasets';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { earlyStopping } from './early-stopping';
 import { nanGuard } from './nan-guard';
 import { progress, type ProgressEvent } from './progress';
 import { snapshot, type Snapshot } from './snapshot';
-import { barsDataset, constantDataset, poisoned, QuadraticModel, TinyAutoencoder, useTestBackend, weightValues } from './test-models';
+import { barsDataset, constantDataset, poisoned, QuadraticModel, TinyAutoencoder, useLeakCheckedTests, weightValues } from './test-models';
 import { train } from './train';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 const bars = barsDataset(128, 4, 3);
 const barsValidation = barsDataset(32, 4, 4, 'bars-validation');

@@ -2,8 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { checkpoint } from './checkpoint';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint-data';
@@ -11,19 +10,11 @@ import { loadCheckpoint, memoryCheckpointStore } from './checkpoint-store';
 import { directoryCheckpointStore } from './directory-store';
 import { earlyStopping } from './early-stopping';
 import type { EpochRecord } from './history';
-import { barsDataset, TinyAutoencoder, TinyVae, useTestBackend, weightValues } from './test-models';
+import { barsDataset, TinyAutoencoder, TinyVae, useLeakCheckedTests, weightValues } from './test-models';
 import { train, type TrainOptions } from './train';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 let tmp = '';
 beforeAll(async () => {

@@ -1,22 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toTensor, type ImageDataset } from '@aekit/datasets';
 import type { Autoencoder, GaussianCode } from '@aekit/models';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { estimateNll } from './estimate-nll';
 import { evaluate } from './evaluate';
-import { barsDataset, QuadraticModel, TinyAutoencoder, TinyVae, useTestBackend } from './test-models';
+import { barsDataset, QuadraticModel, TinyAutoencoder, TinyVae, useLeakCheckedTests } from './test-models';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 const bars = barsDataset(100, 4, 31);
 

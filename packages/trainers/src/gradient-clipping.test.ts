@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { clipGradients } from './gradient-clipping';
-import { constantDataset, QuadraticModel, useTestBackend } from './test-models';
+import { constantDataset, QuadraticModel, useLeakCheckedTests } from './test-models';
 import { train } from './train';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 async function values(ts: (tf.Tensor | undefined)[]): Promise<(number[] | undefined)[]> {
   return Promise.all(ts.map(async (t) => (t ? Array.from(await t.data()) : undefined)));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { captureOptimizerState, restoreOptimizerState } from './optimizer-state';
 import {
@@ -11,20 +11,11 @@ import {
   setLearningRate,
   type OptimizerSpec,
 } from './optimizers';
-import { constantDataset, QuadraticModel, useTestBackend } from './test-models';
+import { constantDataset, QuadraticModel, useLeakCheckedTests } from './test-models';
 import { train } from './train';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 /**
  * f(w) = (w − 0.2)² from w₀ = 1, so g = 2(w − 0.2): g₀ = 1.6. Worked by hand

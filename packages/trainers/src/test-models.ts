@@ -3,6 +3,7 @@
 // model, not just a zoo model, trains — plus synthetic data and the backend
 // the tests run on.
 import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageDataset } from '@aekit/datasets';
 import type { Autoencoder, ComputeLossOptions, GaussianCode, LossResult } from '@aekit/models';
@@ -13,6 +14,20 @@ export async function useTestBackend(): Promise<string> {
   await initBackend({ backend: 'wasm' });
   await tf.ready();
   return tf.getBackend();
+}
+
+/** Runs the calling test file on the test backend and fails any test that leaves a tensor behind. */
+export function useLeakCheckedTests(): void {
+  beforeAll(async () => {
+    await useTestBackend();
+  });
+  let tensorsBefore = 0;
+  beforeEach(() => {
+    tensorsBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
 }
 
 /** A deterministic dataset of `count` h×w grey images: a bright bar at a seeded position over a faint gradient. */

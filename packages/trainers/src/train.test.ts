@@ -1,26 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { synthetic, toTensor, type ImageDataset } from '@aekit/datasets';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Callback } from './callback';
 import type { EpochRecord } from './history';
 import { createOptimizer, disposeOptimizer } from './optimizers';
 import { streamSeed } from './seeds';
-import { barsDataset, constantDataset, QuadraticModel, TinyAutoencoder, TinyVae, useTestBackend, weightValues } from './test-models';
+import { barsDataset, constantDataset, QuadraticModel, TinyAutoencoder, TinyVae, useLeakCheckedTests, weightValues } from './test-models';
 import { train } from './train';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  // Every test disposes its models: nothing it did may be left behind.
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 const bars = barsDataset(192, 4, 7);
 const barsValidation = barsDataset(64, 4, 8, 'bars-validation');

@@ -1,9 +1,8 @@
 // The trainer with real @aekit/models zoo models (composed with autoencoder()/vae()
 // from layer specs), not just the hand-written test models.
-import * as tf from '@tensorflow/tfjs-core';
 import { synthetic } from '@aekit/datasets';
 import { convVae, denseAutoencoder, denseVae, modelFromConfig, recipes } from '@aekit/models';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { checkpoint } from './checkpoint';
 import { memoryCheckpointStore } from './checkpoint-store';
@@ -12,19 +11,11 @@ import { evaluate } from './evaluate';
 import type { EpochRecord } from './history';
 import { nanGuard } from './nan-guard';
 import { recipeTrainOptions } from './recipe-options';
-import { poisoned, useTestBackend, weightValues } from './test-models';
+import { poisoned, useLeakCheckedTests, weightValues } from './test-models';
 import { train } from './train';
 
-beforeAll(async () => {
-  await useTestBackend();
-});
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every test runs on the test backend and must leave no tensor behind.
+useLeakCheckedTests();
 
 const shapes = synthetic({ count: 192, seed: 2, size: 8 });
 const shapesTest = synthetic({ count: 64, seed: 3, size: 8 });
