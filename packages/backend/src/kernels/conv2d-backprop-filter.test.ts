@@ -4,43 +4,19 @@ import { initBackend } from '../init-backend';
 import {
   allocationCounts,
   onBackend,
-  randomInt,
   randomValues,
   relativeError,
   seededRandom,
 } from '../parity.test-support';
+import { convOutShape, randomConvCases, type ConvCase } from './conv-cases.test-support';
 
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
-interface Case {
-  batch: number;
-  height: number;
-  width: number;
-  inChannels: number;
-  filter: [number, number];
-  outChannels: number;
-  strides: [number, number];
-  pad: Pad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function outputShape(c: Case): [number, number, number, number] {
-  const info = tf.backend_util.computeConv2DInfo(
-    [c.batch, c.height, c.width, c.inChannels],
-    [c.filter[0], c.filter[1], c.inChannels, c.outChannels],
-    c.strides,
-    1,
-    c.pad,
-    c.dimRoundingMode,
-  );
-  return info.outShape;
-}
 
 /** The reference and the wasm kernel on the same x and dy; returns the relative error. */
-async function compare(c: Case, seed: number): Promise<number> {
+async function compare(c: ConvCase, seed: number): Promise<number> {
   const rand = seededRandom(seed);
   const xShape = [c.batch, c.height, c.width, c.inChannels];
-  const dyShape = outputShape(c);
+  const dyShape = convOutShape(c);
   const xValues = randomValues(tf.util.sizeFromShape(xShape), rand);
   const dyValues = randomValues(tf.util.sizeFromShape(dyShape), rand);
   const attrs = {
@@ -61,31 +37,8 @@ async function compare(c: Case, seed: number): Promise<number> {
   return relativeError(actual, reference);
 }
 
-/** Every combination of stride, padding, 1 or 3 input channels and batch 1 or 3, at odd and even sizes. */
-function randomCases(): Case[] {
-  const rand = seededRandom(2024);
-  const cases: Case[] = [];
-  for (const stride of [1, 2])
-    for (const pad of ['same', 'valid'] as const)
-      for (const inChannels of [1, 3])
-        for (const batch of [1, 3]) {
-          const fh = randomInt(rand, 1, 5);
-          const fw = randomInt(rand, 1, 5);
-          cases.push({
-            batch,
-            height: randomInt(rand, fh, 13), // odd and even sizes, always ≥ the filter
-            width: randomInt(rand, fw, 13),
-            inChannels,
-            filter: [fh, fw],
-            outChannels: randomInt(rand, 1, 6),
-            strides: [stride, stride],
-            pad,
-          });
-        }
-  return cases;
-}
 
-const specialCases: Array<[string, Case]> = [
+const specialCases: Array<[string, ConvCase]> = [
   ['stride 2, valid, leftover rows and columns (crop)', { batch: 2, height: 8, width: 9, inChannels: 3, filter: [3, 3], outChannels: 4, strides: [2, 2], pad: 'valid' }],
   ['filter 1×1 smaller than stride 3, same', { batch: 2, height: 7, width: 7, inChannels: 1, filter: [1, 1], outChannels: 2, strides: [3, 3], pad: 'same' }],
   ['unequal strides [1, 2]', { batch: 2, height: 9, width: 10, inChannels: 3, filter: [3, 2], outChannels: 3, strides: [1, 2], pad: 'same' }],
@@ -105,7 +58,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     await initBackend();
   });
 
-  const cases = randomCases();
+  const cases = randomConvCases(2024);
   it.each(cases.map((c, i) => [i, c] as const))('matches cpu on random shape #%i %j', async (i, c) => {
     expect(await compare(c, 100 + i)).toBeLessThanOrEqual(1e-4);
   });

@@ -5,43 +5,19 @@ import { initBackend } from '../init-backend';
 import {
   allocationCounts,
   onBackend,
-  randomInt,
   randomValues,
   relativeError,
   seededRandom,
 } from '../parity.test-support';
+import { convOutShape, randomConvCases, type ConvCase } from './conv-cases.test-support';
 
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
-interface Case {
-  batch: number;
-  /** The shape of dx (the conv input, or the conv-transpose output). */
-  height: number;
-  width: number;
-  inChannels: number;
-  filter: [number, number];
-  outChannels: number;
-  strides: [number, number];
-  pad: Pad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function dyShape(c: Case): [number, number, number, number] {
-  return tf.backend_util.computeConv2DInfo(
-    [c.batch, c.height, c.width, c.inChannels],
-    [c.filter[0], c.filter[1], c.inChannels, c.outChannels],
-    c.strides,
-    1,
-    c.pad,
-    c.dimRoundingMode,
-  ).outShape;
-}
 
 /** The cpu kernel and the wasm kernel on the same dy and filter; returns the relative error. */
-async function compare(c: Case, seed: number): Promise<number> {
+async function compare(c: ConvCase, seed: number): Promise<number> {
   const rand = seededRandom(seed);
   const filterShape = [c.filter[0], c.filter[1], c.inChannels, c.outChannels];
-  const dys = dyShape(c);
+  const dys = convOutShape(c);
   const dyValues = randomValues(tf.util.sizeFromShape(dys), rand);
   const filterValues = randomValues(tf.util.sizeFromShape(filterShape), rand);
   const attrs = {
@@ -64,31 +40,8 @@ async function compare(c: Case, seed: number): Promise<number> {
   return relativeError(actual, reference);
 }
 
-/** Stride 1/2 × same/valid × 1/3 channels × batch 1/3, random filter and odd/even sizes. */
-function randomCases(): Case[] {
-  const rand = seededRandom(4242);
-  const cases: Case[] = [];
-  for (const stride of [1, 2])
-    for (const pad of ['same', 'valid'] as const)
-      for (const inChannels of [1, 3])
-        for (const batch of [1, 3]) {
-          const fh = randomInt(rand, 1, 5);
-          const fw = randomInt(rand, 1, 5);
-          cases.push({
-            batch,
-            height: randomInt(rand, fh, 13),
-            width: randomInt(rand, fw, 13),
-            inChannels,
-            filter: [fh, fw],
-            outChannels: randomInt(rand, 1, 6),
-            strides: [stride, stride],
-            pad,
-          });
-        }
-  return cases;
-}
 
-const specialCases: Array<[string, Case]> = [
+const specialCases: Array<[string, ConvCase]> = [
   ['stride 2, valid, rows no output reads', { batch: 2, height: 8, width: 9, inChannels: 3, filter: [3, 3], outChannels: 4, strides: [2, 2], pad: 'valid' }],
   ['filter 1×1 smaller than stride 3, same (empty phases)', { batch: 2, height: 7, width: 7, inChannels: 2, filter: [1, 1], outChannels: 2, strides: [3, 3], pad: 'same' }],
   ['stride 3, 5×4 filter, same', { batch: 1, height: 11, width: 10, inChannels: 2, filter: [5, 4], outChannels: 3, strides: [3, 3], pad: 'same' }],
@@ -111,7 +64,7 @@ describe('Conv2DBackpropInput on wasm (XNNPACK sub-pixel convolution)', () => {
     await initBackend();
   });
 
-  const cases = randomCases();
+  const cases = randomConvCases(4242);
   it.each(cases.map((c, i) => [i, c] as const))('matches cpu on random shape #%i %j', async (i, c) => {
     expect(await compare(c, 300 + i)).toBeLessThanOrEqual(1e-4);
   });
