@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { BINARY_CROSS_ENTROPY, binaryCrossEntropyConfig } from './kernels/binary-cross-entropy';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { isFastConv2DBackpropInput, withFastConv2DBackpropInput } from './kernels/conv2d-backprop-input';
 import { isFastPathWrapper, withMatMulFastPath } from './kernels/matmul-fast-path';
+import { isFastReduce, withFastReduce } from './kernels/reduce-fast-path';
+import { isSimdTanh, withSimdTanh } from './kernels/tanh';
 import { isFastTile, withFastTile } from './kernels/tile-fast-path';
 
 /** The kernels `registerTrainingKernels` adds to or replaces on the 'wasm' backend. */
@@ -12,6 +15,10 @@ export const trainingKernelNames = [
   'BatchMatMul',
   '_FusedMatMul',
   'Tile',
+  'Sum',
+  'Mean',
+  'Tanh',
+  BINARY_CROSS_ENTROPY,
 ] as const;
 
 /**
@@ -19,7 +26,9 @@ export const trainingKernelNames = [
  * training: a `Conv2DBackpropFilter` kernel, a `Conv2DBackpropInput` on XNNPACK
  * (conv-transpose forward and the conv input-gradient; the shipped one is a
  * slow C++ loop), the transposed/batched-operand fast path of `BatchMatMul`
- * and `_FusedMatMul`, and a memcpy fast path of `Tile` (batch-norm gradients). `initBackend()` calls it; call
+ * and `_FusedMatMul`, a memcpy fast path of `Tile` (batch-norm gradients) and
+ * a copy-free `Sum`/`Mean` over the leading axes (bias gradients), a SIMD `Tanh`, and
+ * `AekitBinaryCrossEntropy` (bce and its gradient in one SIMD pass). `initBackend()` calls it; call
  * it yourself only if you set up the wasm backend without `initBackend()`.
  *
  * Idempotent, also across two copies of this package in one process (ESM and
@@ -35,6 +44,14 @@ export function registerTrainingKernels(): void {
     replaceOnce(name, isFastPathWrapper, withMatMulFastPath);
   }
   replaceOnce('Tile', isFastTile, withFastTile);
+  for (const name of ['Sum', 'Mean']) {
+    replaceOnce(name, isFastReduce, withFastReduce);
+  }
+  replaceOnce('Tanh', isSimdTanh, withSimdTanh);
+  // A kernel of our own (no tfjs counterpart): @aekit/losses' bce uses it where it is registered.
+  if (tf.getKernel(BINARY_CROSS_ENTROPY, 'wasm') == null) {
+    tf.registerKernel(binaryCrossEntropyConfig);
+  }
 }
 
 /** Replaces the wasm kernel `name` by `wrap(original)`, unless one of our wrappers is there already. */

@@ -2,6 +2,9 @@
 export { Sampling, type SamplingArgs, type SamplingKwargs } from './sampling';
 export { batchNorm, NOTEBOOK_BN_MOMENTUM, NOTEBOOK_BN_EPSILON, type BatchNormOptions } from './batch-norm';
 export { dense, type DenseOptions } from './dense';
+export { accelerate } from './accelerate';
+export { accelerateDense } from './dense-training';
+export { accelerateBatchNorm } from './batch-norm-training';
 export { conv2d, conv2dTranspose, type ConvOptions, type Conv2dOptions } from './conv';
 export {
   initializer,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { accelerate } from '@aekit/layers';
 
 import type { Autoencoder, ComputeLossOptions, EncodeOptions, GaussianCode, LossResult, ReconstructOptions, SaveOptions } from './autoencoder';
 import type { ModelConfig } from './model-config';
@@ -29,6 +30,10 @@ export abstract class ComposedModel implements Autoencoder {
     provenance: Record<string, unknown> = {},
   ) {
     this.provenance = { ...provenance };
+    // Built or loaded, every model trains on @aekit/layers' fused Dense/batch-norm path
+    // (same classes and saved format, tfjs's results to float rounding).
+    accelerate(encoder);
+    accelerate(decoder);
   }
 
   abstract encode(x: tf.Tensor, options?: EncodeOptions): tf.Tensor2D | GaussianCode;

@@ -12,11 +12,14 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-torch          skip PyTorch
   --python PATH       interpreter with torch (default /usr/bin/python3)
   --torch-threads N   PyTorch/OpenBLAS threads (default 2)
-  --threads N         aekit: initBackend({ threads: N }) (default: the backend's own)
+  --threads N         aekit: initBackend({ threads: N }) (default: --torch-threads, so both
+                      engines get the same cores; 1 with --as-shipped, which has no threads)
   --as-shipped        aekit on tfjs-backend-wasm as shipped: no initBackend(), none of
                       @aekit/backend's kernels (the 'before' of the kernel work; M5 cannot train)
   --parity            instead of timing: train each model one epoch in aekit and PyTorch and
                       compare their test losses (issue 10: within 2 %)
+  --gemm              instead of training: time the matrix products of one training step of
+                      M1–M4 alone in both engines (the ceiling the matmul engine sets)
   --parity-samples N  training images for --parity (default 60000; 512 with --quick)
   --parity-seeds N    --parity over N seeds (--seed, --seed+1, …), comparing the mean test losses (default 1)
   --passes N          timed passes per model (default 3)
@@ -59,9 +62,11 @@ export function parseBenchArgs(argv) {
       retries: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
+      gemm: { type: 'boolean', default: false },
     },
   });
   if (values.torch && values['no-torch']) throw new Error('bench: --torch and --no-torch contradict each other');
+  if (values.gemm && (values.parity || values['as-shipped'])) throw new Error('bench: --gemm goes alone (not with --parity or --as-shipped)');
   if (values.parity && values['as-shipped']) throw new Error('bench: --parity compares aekit as it is with PyTorch; drop --as-shipped');
   if (values['parity-samples'] !== undefined && !values.parity) throw new Error('bench: --parity-samples goes with --parity');
   if (values['as-shipped'] && values.threads !== undefined) {
@@ -89,6 +94,7 @@ export function parseBenchArgs(argv) {
     quick,
     asShipped: values['as-shipped'],
     parity: values.parity,
+    gemm: values.gemm,
     paritySamples: values['parity-samples'] === undefined ? (quick ? 512 : 60000) : integer('--parity-samples', values['parity-samples'], 1),
     parityTestSamples: quick ? 256 : 10000,
     paritySeeds: integer('--parity-seeds', values['parity-seeds'], 1),
@@ -97,7 +103,13 @@ export function parseBenchArgs(argv) {
     torch: values['no-torch'] ? false : quick ? values.torch : true,
     python: values.python,
     torchThreads: integer('--torch-threads', values['torch-threads'], 1),
-    threads: values.threads === undefined ? undefined : integer('--threads', values.threads, 1),
+    // The same cores on both sides: aekit's wasm threads default to PyTorch's OpenMP threads.
+    threads:
+      values.threads !== undefined
+        ? integer('--threads', values.threads, 1)
+        : values['as-shipped']
+          ? undefined
+          : integer('--torch-threads', values['torch-threads'], 1),
     passes: integer('--passes', values.passes, 1),
     warmupBatches: values.warmup === undefined ? (quick ? 1 : 3) : integer('--warmup', values.warmup, 0),
     seed: integer('--seed', values.seed, 0),

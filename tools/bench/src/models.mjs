@@ -79,6 +79,18 @@ export const BENCH_MODELS = Object.freeze([
 
 export const MODEL_IDS = BENCH_MODELS.map((m) => m.id);
 
+/**
+ * The dense layers of M1–M4 as [fan-in, units], and which of them read the data
+ * (no input gradient in training): what `--gemm` turns into the matrix
+ * products of one training step. M4's two heads both read the 256-wide hidden layer.
+ */
+export const DENSE_LAYERS = Object.freeze({
+  M1: { layers: [[784, 32], [32, 784]], dataInputs: [0] },
+  M2: { layers: [[784, 400], [400, 300], [300, 200], [200, 20], [20, 200], [200, 300], [300, 400], [400, 784]], dataInputs: [0] },
+  M3: { layers: [[784, 128], [128, 64], [64, 10], [10, 2], [2, 10], [10, 64], [64, 128], [128, 784]], dataInputs: [0] },
+  M4: { layers: [[784, 512], [512, 256], [256, 128], [256, 128], [128, 256], [256, 512], [512, 784]], dataInputs: [0] },
+});
+
 /** The 30×30 latent grid of notebook 001, decoded with M5's decoder by decodeGrid(). */
 export const GRID = Object.freeze({
   n: 30,

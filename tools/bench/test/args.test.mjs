@@ -12,8 +12,15 @@ test('defaults: every model and the grid, PyTorch on, 3 warm-up batches, 3 passe
   assert.equal(o.passes, 3);
   assert.equal(o.torchThreads, 2);
   assert.equal(o.python, '/usr/bin/python3');
-  assert.equal(o.threads, undefined);
+  // The same cores on both sides.
+  assert.equal(o.threads, 2);
   assert.equal(o.retries, 2);
+});
+
+test('--threads follows --torch-threads unless given; --as-shipped has none', () => {
+  assert.equal(parseBenchArgs(['--torch-threads', '1']).threads, 1);
+  assert.equal(parseBenchArgs(['--torch-threads', '2', '--threads', '1']).threads, 1);
+  assert.equal(parseBenchArgs(['--as-shipped']).threads, undefined);
 });
 
 test('--quick: PyTorch only when asked, one warm-up batch', () => {

@@ -249,6 +249,28 @@ def grid_bench(args):
     }
 
 
+def gemm_bench(args):
+    """Each product of a training step alone (tools/bench/src/gemm.mjs lists them),
+    on fresh operands every repeat; transposed operands as views, as autograd
+    passes them to BLAS. Median ms per product."""
+    out = []
+    for g in json.loads(args.shapes):
+        a_shape = (g["k"], g["m"]) if g["transposeA"] else (g["m"], g["k"])
+        b_shape = (g["n"], g["k"]) if g["transposeB"] else (g["k"], g["n"])
+        times = []
+        for r in range(args.repeats + 2):
+            a = torch.rand(a_shape) * 2 - 1
+            b = torch.rand(b_shape) * 2 - 1
+            start = time.perf_counter()
+            c = torch.mm(a.t() if g["transposeA"] else a, b.t() if g["transposeB"] else b)
+            elapsed = (time.perf_counter() - start) * 1000
+            del c
+            if r >= 2:
+                times.append(elapsed)
+        out.append(statistics.median(times))
+    return {"ms": out}
+
+
 def check_models(args):
     """Builds every model and takes one Adam step on a small batch of MNIST: the
     parameter counts (compared with the bench's definition by the Node tests) and
@@ -295,6 +317,9 @@ def main():
     g.add_argument("--grid", type=int, default=30)
     g.add_argument("--warmup", type=int, default=1)
     g.add_argument("--repeats", type=int, default=3)
+    m = sub.add_parser("gemm", help="time the matrix products of a training step, each alone")
+    m.add_argument("--shapes", required=True, help='JSON list of {"m","k","n","transposeA","transposeB"}')
+    m.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -303,6 +328,8 @@ def main():
         result = {"env": env}
     elif args.command == "check":
         result = {"env": env, "check": check_models(args)}
+    elif args.command == "gemm":
+        result = {"env": env, "gemm": gemm_bench(args)}
     elif args.command == "parity":
         result = {"env": env, "parity": parity_bench(args)}
     elif args.command == "train":

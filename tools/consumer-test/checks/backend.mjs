@@ -52,7 +52,16 @@ export async function check(mod) {
 
   // The registered conv-transpose (sub-pixel Conv2DBackpropInput) on known values: a 2×2 filter
   // [[1, 2], [3, 4]] at stride 2 'valid' places a scaled copy of it under every input pixel.
-  assert.deepEqual([...mod.trainingKernelNames], ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile']);
+  for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile', 'Sum', 'Mean']) {
+    assert.ok(mod.trainingKernelNames.includes(name), `trainingKernelNames lacks ${name}: ${mod.trainingKernelNames}`);
+  }
+  for (const name of mod.trainingKernelNames) assert.ok(tf.getKernel(name, 'wasm'), `${name} is not registered for wasm`);
+  // Sum/Mean over the leading axes (a conv bias gradient) take the AvgPool fast path: x[b, h, w, c] = c + 10·(b·6 + h·3 + w)
+  // sums over 2·2·3 = 12 positions to 12·c + 10·Σ(0…11) = 12·c + 660 for every channel c.
+  const grid = tf.tidy(() => tf.add(tf.range(0, 4), tf.mul(tf.reshape(tf.range(0, 12), [2, 2, 3, 1]), 10)));
+  assert.deepEqual([...tf.tidy(() => tf.sum(grid, [0, 1, 2])).dataSync()], [660, 672, 684, 696]);
+  assert.deepEqual([...tf.tidy(() => tf.mean(grid, [0, 1, 2], true)).dataSync()], [55, 56, 57, 58]);
+  grid.dispose();
   const up = tf.tidy(() =>
     tf.conv2dTranspose(tf.tensor4d([1, 10], [1, 1, 2, 1]), tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]), [1, 2, 4, 1], 2, 'valid'),
   );

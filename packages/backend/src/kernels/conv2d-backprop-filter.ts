@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { dispose, runWasmKernel, transposeInfo, withShape, type WasmBackend } from './wasm-kernel-calls';
 import type { ConvGradientAttrs } from './conv-attrs';
+import { swapOuterAndInner } from './swap-outer-and-inner';
 
 interface Conv2DBackpropFilterAttrs extends ConvGradientAttrs {
   filterShape: [number, number, number, number];
@@ -22,11 +23,20 @@ const NAME = 'Conv2DBackpropFilter (wasm, @aekit/backend)';
  * X' = xᵀ [C, H, W, B] as the input and F' = dyᵀ [outH, outW, B, O] as the
  * filter, a stride-1 convolution with dilation s and the forward padding gives
  * [C, fh, fw, O] = dWᵀ. So the whole gradient is two transposes and one call of
- * the wasm Conv2D kernel (XNNPACK), never a JavaScript loop over the heap.
+ * the wasm Conv2D kernel (XNNPACK). xᵀ is the JavaScript loop of
+ * swap-outer-and-inner.ts (2× faster than the wasm Transpose for this
+ * permutation); dyᵀ keeps runs of O floats together and stays the wasm Transpose.
  * Measured for the issue (perf-baseline.md): ≤ 7e-4 relative error against the
  * cpu kernel on conv-VAE shapes at batch 128, and 5–17× faster than im2col +
  * matmul. (Routing through Conv3DBackpropFilterV2 gives wrong results for
- * stride-2 'same', so it is not used.)
+ * stride-2 'same', so it is not used.) Also measured and slower on every M5
+ * layer (bench/conv2d-backprop-filter.mjs): plain GEMMs over stride phases
+ * with no im2col convolution, whole or in chunks of 32 images (the same
+ * element transpose of x plus the patch rows, and XNNPACK packs the long dy
+ * operand); and, in a throw-away script, the dilated convolution over chunks
+ * of 16–64 images (1.3–2× slower: fewer input channels per XNNPACK tap).
+ * What remains above the GEMM is serial: the transposes and the wasm Conv2D's
+ * own transpose and packing of the filter dyᵀ (~10 ms for the 28×28×32 layer).
  */
 export function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const backend = args.backend as WasmBackend;
@@ -78,7 +88,8 @@ export function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInf
     }
   }
   try {
-    const xT = transposeInfo(backend, x, [3, 1, 2, 0]); // [C, H, W, B]
+    // [C, H, W, B]: in JavaScript, 2× faster than the wasm Transpose (swap-outer-and-inner.ts).
+    const xT = swapOuterAndInner(backend, x, [batch, inHeight * inWidth, inChannels], [inChannels, inHeight, inWidth, batch]);
     temps.push(xT);
     const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]); // [outH, outW, B, O]
     temps.push(dyT);

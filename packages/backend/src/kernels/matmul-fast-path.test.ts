@@ -43,6 +43,9 @@ const batchings: Array<[string, number[], number[], number[]]> = [
   ['rank 4, batched a and b, large', [2, 2], [2, 2], large],
   // rows·(k + n) < n·k: a·bᵀ runs as (b·aᵀ)ᵀ (the Dense input gradient with a small batch).
   ['batched a, shared wide b', [2], [], [5, 60, 80]],
+  // Stored operands with a multiple of 128 rows: transposed by the JavaScript loop (swap-outer-and-inner.ts).
+  ['unbatched, 128 and 256 rows', [], [], [9, 128, 256]],
+  ['batched a, shared wide b of 256 rows', [2], [], [5, 128, 256]],
 ];
 
 type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu' | 'prelu';

@@ -4,12 +4,12 @@ import {
   copyBlock,
   dispose,
   runWasmKernel,
-  transposeInfo,
   transposeLastTwo,
   withShape,
   writeBlock,
   type WasmBackend,
 } from './wasm-kernel-calls';
+import { swapOuterAndInner } from './swap-outer-and-inner';
 
 /**
  * Why this exists: tfjs-backend-wasm 4.22 sends BatchMatMul / _FusedMatMul to
@@ -23,7 +23,8 @@ import {
  *
  * The wrapper keeps the original kernel and only reshapes the problem so the
  * original takes its XNNPACK path:
- *  - a transposed operand is materialised with the wasm Transpose kernel;
+ *  - a transposed operand is materialised (matrixTranspose: the wasm
+ *    Transpose kernel, or a JavaScript loop where that kernel is slow);
  *  - a batched left operand against one shared right operand is folded into
  *    the rows of one product ([B·M, K] · [K, N]);
  *  - a batched right operand (one weight matrix per batch entry) is run as one
@@ -105,8 +106,8 @@ function product(args: Parameters<KernelFunc>[0], original: KernelFunc, fused: b
 
   const temps: TensorInfo[] = [];
   try {
-    const aN = transposeA ? keep(temps, transposeLastTwo(backend, a)) : a; // [..., m, k]
-    const bN = transposeB ? keep(temps, transposeLastTwo(backend, b)) : b; // [..., k, n]
+    const aN = transposeA ? keep(temps, matrixTranspose(backend, a)) : a; // [..., m, k]
+    const bN = transposeB ? keep(temps, matrixTranspose(backend, b)) : b; // [..., k, n]
     const plain = { ...attrs, transposeA: false, transposeB: false };
     const call = (a3: TensorInfo, b3: TensorInfo): TensorInfo =>
       original({ inputs: { ...inputs, a: a3, b: b3 }, backend, attrs: plain as never }) as TensorInfo;
@@ -160,7 +161,7 @@ function swappedProduct(
 ): TensorInfo {
   const temps: TensorInfo[] = [];
   try {
-    const aT = keep(temps, transposeInfo(backend, withShape(a, [rows, k]), [1, 0])); // [k, rows]
+    const aT = keep(temps, matrixTranspose(backend, withShape(a, [rows, k]))); // [k, rows]
     const plain = { ...(args.attrs as object), transposeA: false, transposeB: false };
     const product = keep(
       temps,
@@ -170,7 +171,7 @@ function swappedProduct(
         attrs: plain as never,
       }) as TensorInfo,
     ); // [1, n, rows]
-    const out = transposeInfo(backend, withShape(product, [n, rows]), [1, 0]); // [rows, n]
+    const out = matrixTranspose(backend, withShape(product, [n, rows])); // [rows, n]
     return { ...out, shape: outShape };
   } finally {
     dispose(backend, temps);
@@ -234,6 +235,23 @@ function fusedEpilogue(
     backend.disposeData(out.dataId);
     throw e;
   }
+}
+
+/**
+ * Swaps the last two axes of x [..., m, k]. The wasm Transpose writes the
+ * output with a stride of m floats; when m is a multiple of 128 (a batch of
+ * 128 or 256, a layer of 512) it is 3–4× slower, as if those writes aliased
+ * in the cache: [512, 784] 1.9 ms, [256, 784] 0.8 ms, [128, 3136] 1.5 ms, against
+ * 0.24 ms for [784, 512]. For one such matrix the JavaScript loop of
+ * swap-outer-and-inner.ts, which writes runs of 8 consecutive floats, takes
+ * 0.52, 0.27 and 0.52 ms. For other m the wasm kernel is as fast or faster
+ * ([784, 100]: 0.05 vs 0.10 ms) and stays (bench/transpose.mjs).
+ */
+function matrixTranspose(backend: WasmBackend, x: TensorInfo): TensorInfo {
+  const rank = x.shape.length;
+  const [m, k] = x.shape.slice(rank - 2);
+  if (m % 128 !== 0 || tf.util.sizeFromShape(x.shape.slice(0, rank - 2)) !== 1) return transposeLastTwo(backend, x);
+  return swapOuterAndInner(backend, x, [m, 1, k], [...x.shape.slice(0, rank - 2), k, m]);
 }
 
 function keep(temps: TensorInfo[], t: TensorInfo): TensorInfo {
