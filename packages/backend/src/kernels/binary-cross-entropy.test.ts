@@ -8,17 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../init-backend';
+import { ulpError } from './ulp.test-support';
 import { BCE_KERNEL_WASM, BCE_KERNEL_WASM_SHARED } from './bce-binary';
 import { BINARY_CROSS_ENTROPY, bceKernelFor } from './binary-cross-entropy';
 
 const EPS = 1e-7;
 const f = Math.fround;
 
-/** ulps between a float32 result and the exact value. */
-function ulpError(found: number, exact: number): number {
-  const ulp = Math.abs(f(exact) - f(exact * (1 + 2 ** -23))) || 2 ** -149;
-  return Math.abs(found - exact) / ulp;
-}
 
 describe('bce WebAssembly kernel', () => {
   it('src/kernels/bce-binary.ts is what scripts/build-wasm-kernels.mjs assembles from wasm/bce.wat', async () => {

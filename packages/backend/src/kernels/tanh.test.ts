@@ -8,17 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../init-backend';
+import { ulpError } from './ulp.test-support';
 import { TANH_KERNEL_WASM, TANH_KERNEL_WASM_SHARED } from './tanh-binary';
 import { tanhKernelFor } from './tanh';
 
 const f = Math.fround;
 
-/** |found − exact| in units of the float32 spacing at the exact value. */
-function ulpError(found: number, exact: number): number {
-  const x = Math.abs(exact);
-  const ulp = x < 2 ** -126 ? 2 ** -149 : 2 ** (Math.floor(Math.log2(x)) - 23);
-  return Math.abs(found - exact) / ulp;
-}
 
 describe('tanh WebAssembly kernel', () => {
   it('src/kernels/tanh-binary.ts is what scripts/build-wasm-kernels.mjs assembles from wasm/tanh.wat', async () => {
