@@ -46,6 +46,9 @@ const batchings: Array<[string, number[], number[], number[]]> = [
   // Stored operands with a multiple of 128 rows: transposed by the JavaScript loop (swap-outer-and-inner.ts).
   ['unbatched, 128 and 256 rows', [], [], [9, 128, 256]],
   ['batched a, shared wide b of 256 rows', [2], [], [5, 128, 256]],
+  // n ≥ 6m: aᵀ·b runs as (bᵀ·a)ᵀ (the weight gradient of a widening Dense layer), also with 256 rows.
+  ['unbatched, b much wider than a', [], [], [8, 70, 56]],
+  ['unbatched, b much wider than a, 256 rows', [], [], [16, 256, 128]],
 ];
 
 type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu' | 'prelu';
