@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@aekit/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imageDataset } from './dataset';
 import { toTensor } from './tensor';
@@ -32,7 +33,9 @@ describe('toTensor', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('matches numpy float32(x) / 255 for every byte value', () => {
+  it.each(['cpu', 'wasm'])('matches numpy float32(x) / 255 for every byte value (%s)', async (backend) => {
+    if (backend === 'wasm') await initBackend();
+    else await tf.setBackend(backend);
     const all = imageDataset({ images: new Uint8Array(256).map((_, i) => i), shape: [16, 16, 1] });
     const t = toTensor(all, [0]);
     const f32 = new Float32Array(1);
@@ -41,6 +44,7 @@ describe('toTensor', () => {
       expect(v).toBe(Math.fround(f32[0] / 255));
     });
     t.dispose();
+    await tf.setBackend('cpu');
   });
 
   it('rejects out-of-range indices and unknown layouts without creating tensors', () => {
