@@ -30,8 +30,7 @@ import { swapOuterAndInner } from './swap-outer-and-inner';
  *  - a batched right operand (one weight matrix per batch entry) is run as one
  *    XNNPACK product per batch entry, copied in and out with memcpy;
  *  - a·bᵀ and aᵀ·b with one operand much bigger than the other run as the
- *    transposed product, so that XNNPACK packs the small operand (swappedProduct,
- *    narrowLeftProduct).
+ *    transposed product, so that XNNPACK packs the small operand (transposedProduct).
  * Fused bias and activation stay inside the original kernel, so they are
  * applied exactly as before.
  */
@@ -104,10 +103,12 @@ function product(args: Parameters<KernelFunc>[0], original: KernelFunc, fused: b
   const rows = batchA * m;
   const plainEpilogue = !fused || (inputs.bias == null && (attrs.activation ?? 'linear') === 'linear');
   if (transposeB && !transposeA && batchB === 1 && plainEpilogue && rows * (k + n) < n * k) {
-    return swappedProduct(backend, original, args, a, b, rows, k, n, outShape);
+    // (b·aᵀ)ᵀ: b [n, k] as stored, a [rows, k] transposed.
+    return transposedProduct(backend, original, args, { info: b, transpose: false }, { info: a, transpose: true }, n, k, rows, outShape);
   }
   if (transposeA && !transposeB && batchA === 1 && batchB === 1 && plainEpilogue && n >= WIDER_RIGHT_RATIO * m) {
-    return narrowLeftProduct(backend, original, args, a, b, m, k, n, outShape);
+    // (bᵀ·a)ᵀ: b [k, n] transposed, a [k, m] as stored.
+    return transposedProduct(backend, original, args, { info: b, transpose: true }, { info: a, transpose: false }, n, k, m, outShape);
   }
 
   const temps: TensorInfo[] = [];
@@ -144,7 +145,17 @@ function product(args: Parameters<KernelFunc>[0], original: KernelFunc, fused: b
   }
 }
 
+/** One operand of transposedProduct: a stored tensor, used as is or transposed first. */
+interface Operand {
+  info: TensorInfo;
+  transpose: boolean;
+}
+
 /**
+ * (L·R)ᵀ for L [n, k] and R [k, r], either materialised from a stored operand
+ * by a transpose. Two rules use it, both only without a fused bias or
+ * activation (they would land on the wrong axis):
+ *
  * a·bᵀ as (b·aᵀ)ᵀ, for a [rows, k] and a shared b [n, k]: transposes a and
  * the product (rows·(k + n) values) instead of b (n·k values), and XNNPACK
  * packs the small aᵀ instead of the whole weight matrix. This is the input
@@ -152,39 +163,7 @@ function product(args: Parameters<KernelFunc>[0], original: KernelFunc, fused: b
  * layer's width; measured (load ~1.8): [100,784]·[512,784]ᵀ 10.1 → 5.1 ms,
  * [100,512]·[784,512]ᵀ 6.7 → 5.0 ms, [128,300]·[400,300]ᵀ 2.3 → 2.0 ms;
  * where the rule does not pick it ([256,32]·[784,32]ᵀ) it was slower.
- * Only without a fused bias or activation (they would land on the wrong axis).
- */
-function swappedProduct(
-  backend: WasmBackend,
-  original: KernelFunc,
-  args: Parameters<KernelFunc>[0],
-  a: TensorInfo,
-  b: TensorInfo,
-  rows: number,
-  k: number,
-  n: number,
-  outShape: number[],
-): TensorInfo {
-  const temps: TensorInfo[] = [];
-  try {
-    const aT = keep(temps, matrixTranspose(backend, withShape(a, [rows, k]))); // [k, rows]
-    const plain = { ...(args.attrs as object), transposeA: false, transposeB: false };
-    const product = keep(
-      temps,
-      original({
-        inputs: { ...(args.inputs as NamedTensorInfoMap), a: withShape(b, [1, n, k]), b: withShape(aT, [1, k, rows]) },
-        backend,
-        attrs: plain as never,
-      }) as TensorInfo,
-    ); // [1, n, rows]
-    const out = matrixTranspose(backend, withShape(product, [n, rows])); // [rows, n]
-    return { ...out, shape: outShape };
-  } finally {
-    dispose(backend, temps);
-  }
-}
-
-/**
+ *
  * aᵀ·b as (bᵀ·a)ᵀ, for a [k, m] much narrower than b [k, n]: the weight
  * gradient dW = xᵀ·dz of a Dense layer that widens (32 → 784). XNNPACK packs
  * its right operand on every call (~4 ns per float here), so packing the small
@@ -192,32 +171,33 @@ function swappedProduct(
  * (1 thread / 2 threads, ms, default → this): [256,32]ᵀ·[256,784] 1.74 → 1.10 /
  * 2.38 → 0.95, [128,20]ᵀ·[128,200] 0.24 → 0.13 / 0.18 → 0.12,
  * [256,128]ᵀ·[256,784] 3.29 → 2.89 / 2.12 → 1.78; below n = 6m it loses
- * ([100,512]ᵀ·[100,784] 3.7 → 6.8). Only without a fused bias or activation.
+ * ([100,512]ᵀ·[100,784] 3.7 → 6.8).
  */
-function narrowLeftProduct(
+function transposedProduct(
   backend: WasmBackend,
   original: KernelFunc,
   args: Parameters<KernelFunc>[0],
-  a: TensorInfo,
-  b: TensorInfo,
-  m: number,
-  k: number,
+  left: Operand,
+  right: Operand,
   n: number,
+  k: number,
+  r: number,
   outShape: number[],
 ): TensorInfo {
   const temps: TensorInfo[] = [];
   try {
-    const bT = keep(temps, matrixTranspose(backend, withShape(b, [k, n]))); // [n, k]
+    const l = left.transpose ? keep(temps, matrixTranspose(backend, withShape(left.info, [k, n]))) : left.info;
+    const rt = right.transpose ? keep(temps, matrixTranspose(backend, withShape(right.info, [r, k]))) : right.info;
     const plain = { ...(args.attrs as object), transposeA: false, transposeB: false };
     const product = keep(
       temps,
       original({
-        inputs: { ...(args.inputs as NamedTensorInfoMap), a: withShape(bT, [1, n, k]), b: withShape(a, [1, k, m]) },
+        inputs: { ...(args.inputs as NamedTensorInfoMap), a: withShape(l, [1, n, k]), b: withShape(rt, [1, k, r]) },
         backend,
         attrs: plain as never,
       }) as TensorInfo,
-    ); // [1, n, m]
-    const out = matrixTranspose(backend, withShape(product, [n, m])); // [m, n]
+    ); // [1, n, r]
+    const out = matrixTranspose(backend, withShape(product, [n, r])); // [r, n]
     return { ...out, shape: outShape };
   } finally {
     dispose(backend, temps);
