@@ -46,7 +46,9 @@ interface DenseInternals {
 }
 
 type LayerCall = tfl.layers.Layer['call'];
-const accelerated = new WeakSet<tfl.layers.Layer>();
+
+/** Marks an installed call; Symbol.for so that two copies of this module (ESM + CJS) agree. */
+const INSTALLED = Symbol.for('@aekit/layers:denseTraining');
 
 /**
  * Gives one tfjs-layers `Dense` layer the fused training path. Returns true if
@@ -56,7 +58,9 @@ const accelerated = new WeakSet<tfl.layers.Layer>();
  */
 export function accelerateDense(layer: tfl.layers.Layer): boolean {
   if (layer.getClassName() !== 'Dense') return false;
-  if (accelerated.has(layer)) return true;
+  if (Object.prototype.hasOwnProperty.call(layer, 'call') && (layer.call as unknown as Record<symbol, unknown>)[INSTALLED] === true) {
+    return true;
+  }
   const original: LayerCall = layer.call.bind(layer);
   const internals = layer as unknown as DenseInternals;
   const fastCall: LayerCall = (inputs, kwargs) => {
@@ -68,8 +72,8 @@ export function accelerateDense(layer: tfl.layers.Layer): boolean {
       return denseForward(input, internals.kernel!.read(), internals.bias?.read() ?? null, activation);
     });
   };
+  Object.defineProperty(fastCall, INSTALLED, { value: true });
   layer.call = fastCall;
-  accelerated.add(layer);
   return true;
 }
 
