@@ -5,6 +5,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { isFastConv2DBackpropInput, withFastConv2DBackpropInput } from './kernels/conv2d-backprop-input';
 import { isFastPathWrapper, withMatMulFastPath } from './kernels/matmul-fast-path';
 import { isFastReduce, withFastReduce } from './kernels/reduce-fast-path';
+import { isSharedIdentity, withSharedIdentity } from './kernels/identity-shared';
 import { isSimdTanh, withSimdTanh } from './kernels/tanh';
 import { isFastTile, withFastTile } from './kernels/tile-fast-path';
 
@@ -18,6 +19,7 @@ export const trainingKernelNames = [
   'Sum',
   'Mean',
   'Tanh',
+  'Identity',
   BINARY_CROSS_ENTROPY,
 ] as const;
 
@@ -27,7 +29,8 @@ export const trainingKernelNames = [
  * (conv-transpose forward and the conv input-gradient; the shipped one is a
  * slow C++ loop), the transposed/batched-operand fast path of `BatchMatMul`
  * and `_FusedMatMul`, a memcpy fast path of `Tile` (batch-norm gradients) and
- * a copy-free `Sum`/`Mean` over the leading axes (bias gradients), a SIMD `Tanh`, and
+ * a copy-free `Sum`/`Mean` over the leading axes (bias gradients), a SIMD `Tanh`,
+ * an `Identity` that shares the data instead of copying it (the tape's clones), and
  * `AekitBinaryCrossEntropy` (bce and its gradient in one SIMD pass). `initBackend()` calls it; call
  * it yourself only if you set up the wasm backend without `initBackend()`.
  *
@@ -48,6 +51,7 @@ export function registerTrainingKernels(): void {
     replaceOnce(name, isFastReduce, withFastReduce);
   }
   replaceOnce('Tanh', isSimdTanh, withSimdTanh);
+  replaceOnce('Identity', isSharedIdentity, withSharedIdentity);
   // A kernel of our own (no tfjs counterpart): @aekit/losses' bce uses it where it is registered.
   if (tf.getKernel(BINARY_CROSS_ENTROPY, 'wasm') == null) {
     tf.registerKernel(binaryCrossEntropyConfig);
