@@ -2,17 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { dispose, runWasmKernel, withShape, type WasmBackend } from './wasm-kernel-calls';
 import type { ConvGradientAttrs } from './conv-attrs';
+import { wrapperMark } from './wrapper-mark';
 
 interface Conv2DBackpropInputAttrs extends ConvGradientAttrs {
   inputShape: [number, number, number, number];
 }
 
 const NAME = 'Conv2DBackpropInput (wasm, @aekit/backend)';
-const FAST = Symbol.for('@aekit/backend/conv2d-backprop-input');
+const MARK = wrapperMark('conv2d-backprop-input');
 
 /** True when `kernelFunc` is our kernel (from any copy of this package). */
 export function isFastConv2DBackpropInput(kernelFunc: KernelFunc): boolean {
-  return (kernelFunc as unknown as Record<symbol, unknown>)[FAST] === true;
+  return MARK.is(kernelFunc);
 }
 
 /**
@@ -338,6 +339,6 @@ function keep(temps: TensorInfo[], t: TensorInfo): TensorInfo {
 export function withFastConv2DBackpropInput(original: KernelConfig): KernelConfig {
   const originalFunc = original.kernelFunc as KernelFunc;
   const kernelFunc: KernelFunc = (args) => conv2DBackpropInput(args, originalFunc);
-  Object.defineProperty(kernelFunc, FAST, { value: true });
+  MARK.mark(kernelFunc);
   return { ...original, kernelFunc };
 }

@@ -1,10 +1,11 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wrapperMark } from './wrapper-mark';
 
-const SHARED = Symbol.for('@aekit/backend/identity-shared');
+const MARK = wrapperMark('identity-shared');
 
 /** True when `kernelFunc` is our wrapper (from any copy of this package). */
 export function isSharedIdentity(kernelFunc: KernelFunc): boolean {
-  return (kernelFunc as unknown as Record<symbol, unknown>)[SHARED] === true;
+  return MARK.is(kernelFunc);
 }
 
 /**
@@ -27,6 +28,6 @@ export function withSharedIdentity(original: KernelConfig): KernelConfig {
     (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
-  Object.defineProperty(kernelFunc, SHARED, { value: true });
+  MARK.mark(kernelFunc);
   return { ...original, kernelFunc };
 }

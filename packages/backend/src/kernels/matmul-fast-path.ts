@@ -10,6 +10,7 @@ import {
   type WasmBackend,
 } from './wasm-kernel-calls';
 import { swapOuterAndInner } from './swap-outer-and-inner';
+import { wrapperMark } from './wrapper-mark';
 
 /**
  * Why this exists: tfjs-backend-wasm 4.22 sends BatchMatMul / _FusedMatMul to
@@ -41,11 +42,11 @@ interface MatMulAttrs {
   leakyreluAlpha?: number;
 }
 
-const FAST = Symbol.for('@aekit/backend/matmul-fast-path');
+const MARK = wrapperMark('matmul-fast-path');
 
 /** True when `kernelFunc` is one of our wrappers (from any copy of this package). */
 export function isFastPathWrapper(kernelFunc: KernelFunc): boolean {
-  return (kernelFunc as unknown as Record<symbol, unknown>)[FAST] === true;
+  return MARK.is(kernelFunc);
 }
 
 /** Wraps the wasm BatchMatMul or _FusedMatMul kernel config with the fast path. */
@@ -53,7 +54,7 @@ export function withMatMulFastPath(original: KernelConfig): KernelConfig {
   const originalFunc = original.kernelFunc as KernelFunc;
   const fused = original.kernelName === '_FusedMatMul';
   const kernelFunc: KernelFunc = (args) => product(args, originalFunc, fused);
-  Object.defineProperty(kernelFunc, FAST, { value: true });
+  MARK.mark(kernelFunc);
   return { ...original, kernelFunc };
 }
 

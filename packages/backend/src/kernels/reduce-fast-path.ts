@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { runWasmKernel, withShape, type WasmBackend } from './wasm-kernel-calls';
+import { wrapperMark } from './wrapper-mark';
 
-const FAST = Symbol.for('@aekit/backend/reduce-fast-path');
+const MARK = wrapperMark('reduce-fast-path');
 const SHIPPED = Symbol.for('@aekit/backend/reduce-fast-path/shipped');
 
 /** True when `kernelFunc` is our wrapper (from any copy of this package). */
 export function isFastReduce(kernelFunc: KernelFunc): boolean {
-  return (kernelFunc as unknown as Record<symbol, unknown>)[FAST] === true;
+  return MARK.is(kernelFunc);
 }
 
 /** The shipped kernel our wrapper falls back to (for parity tests and benchmarks). */
@@ -65,7 +66,7 @@ export function withFastReduce(original: KernelConfig): KernelConfig {
     }
     return withShape(pooled, outShape);
   };
-  Object.defineProperty(kernelFunc, FAST, { value: true });
+  MARK.mark(kernelFunc);
   Object.defineProperty(kernelFunc, SHIPPED, { value: originalFunc });
   return { ...original, kernelFunc };
 }

@@ -3,12 +3,13 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 
 import { heapMemory, ownKernel, type HeapBackend } from './own-wasm-module';
 import { TANH_KERNEL_WASM, TANH_KERNEL_WASM_SHARED } from './tanh-binary';
+import { wrapperMark } from './wrapper-mark';
 
-const FAST = Symbol.for('@aekit/backend/tanh-simd');
+const MARK = wrapperMark('tanh-simd');
 
 /** True when `kernelFunc` is our wrapper (from any copy of this package). */
 export function isSimdTanh(kernelFunc: KernelFunc): boolean {
-  return (kernelFunc as unknown as Record<symbol, unknown>)[FAST] === true;
+  return MARK.is(kernelFunc);
 }
 
 type TanhFunction = (x: number, y: number, n: number) => void;
@@ -36,6 +37,6 @@ export function withSimdTanh(original: KernelConfig): KernelConfig {
     kernel(backend.typedArrayFromHeap(x).byteOffset, backend.typedArrayFromHeap(out).byteOffset, tf.util.sizeFromShape(x.shape));
     return out;
   };
-  Object.defineProperty(kernelFunc, FAST, { value: true });
+  MARK.mark(kernelFunc);
   return { ...original, kernelFunc };
 }

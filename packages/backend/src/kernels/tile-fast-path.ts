@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './wasm-kernel-calls';
+import { wrapperMark } from './wrapper-mark';
 
-const FAST = Symbol.for('@aekit/backend/tile-fast-path');
+const MARK = wrapperMark('tile-fast-path');
 
 /** True when `kernelFunc` is our wrapper (from any copy of this package). */
 export function isFastTile(kernelFunc: KernelFunc): boolean {
-  return (kernelFunc as unknown as Record<symbol, unknown>)[FAST] === true;
+  return MARK.is(kernelFunc);
 }
 
 /**
@@ -46,7 +47,7 @@ export function withFastTile(original: KernelConfig): KernelConfig {
     }
     return out;
   };
-  Object.defineProperty(kernelFunc, FAST, { value: true });
+  MARK.mark(kernelFunc);
   return { ...original, kernelFunc };
 }
 
