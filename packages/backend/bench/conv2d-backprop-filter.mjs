@@ -52,16 +52,10 @@ function batch1(shape) {
  * transposes and the packing of dyᵀ.
  */
 function packedDilatedConvMs(x, dy, filterShape, s) {
-  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, s, 1, 'same');
-  const { top, left } = info.padInfo;
-  const [, h, w] = x.shape;
-  const [fh, fw] = filterShape;
-  const bottom = Math.max(0, fh - h - top + (info.outHeight - 1) * s);
-  const right = Math.max(0, fw - w - left + (info.outWidth - 1) * s);
   const xT = tf.transpose(x, [3, 1, 2, 0]);
   const dyT = tf.transpose(dy, [1, 2, 0, 3]);
   const ms = timeMs(() => {
-    const y = tf.conv2d(xT, dyT, 1, [[0, 0], [top, bottom], [left, right], [0, 0]], 'NHWC', s);
+    const y = tf.conv2d(xT, dyT, 1, dilatedPads(x, filterShape, s), 'NHWC', s);
     backend.typedArrayFromHeap(y);
     y.dispose();
   });
@@ -69,20 +63,26 @@ function packedDilatedConvMs(x, dy, filterShape, s) {
   return ms;
 }
 
+/** The explicit padding of the dilated convolution that computes dW at the 'same' forward geometry. */
+function dilatedPads(x, filterShape, s) {
+  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, s, 1, 'same');
+  const { top, left } = info.padInfo;
+  const [, h, w] = x.shape;
+  const [fh, fw] = filterShape;
+  const bottom = Math.max(0, fh - h - top + (info.outHeight - 1) * s);
+  const right = Math.max(0, fw - w - left + (info.outWidth - 1) * s);
+  return [[0, 0], [top, bottom], [left, right], [0, 0]];
+}
+
 /** dW as one dilated convolution: input xᵀ [C, H, W, B], filter dyᵀ [outH, outW, B, O] ('same' geometry). */
 function dilated(x, dy, filterShape, s) {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, s, 1, 'same');
-    const { top, left } = info.padInfo;
-    const [, h, w] = x.shape;
     const [fh, fw] = filterShape;
-    const bottom = Math.max(0, fh - h - top + (info.outHeight - 1) * s);
-    const right = Math.max(0, fw - w - left + (info.outWidth - 1) * s);
     const dwT = tf.conv2d(
       tf.transpose(x, [3, 1, 2, 0]),
       tf.transpose(dy, [1, 2, 0, 3]),
       1,
-      [[0, 0], [top, bottom], [left, right], [0, 0]],
+      dilatedPads(x, filterShape, s),
       'NHWC',
       s,
     );

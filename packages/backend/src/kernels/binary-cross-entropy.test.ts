@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../init-backend';
-import { ulpError } from './ulp.test-support';
+import { assembledKernel, ulpError } from './wasm-kernel.test-support';
 import { BCE_KERNEL_WASM, BCE_KERNEL_WASM_SHARED } from './bce-binary';
 import { BINARY_CROSS_ENTROPY, bceKernelFor } from './binary-cross-entropy';
 
@@ -18,13 +18,7 @@ const f = Math.fround;
 
 describe('bce WebAssembly kernel', () => {
   it('src/kernels/bce-binary.ts is what scripts/build-wasm-kernels.mjs assembles from wasm/bce.wat', async () => {
-    const script = new URL('../../scripts/build-wasm-kernels.mjs', import.meta.url).href;
-    const { assembleWasmKernel } = (await import(script)) as {
-      assembleWasmKernel: (name: string) => Promise<{ plain: Uint8Array; shared: Uint8Array }>;
-    };
-    const { plain, shared } = await assembleWasmKernel('bce');
-    expect(Buffer.from(plain).toString('base64')).toBe(BCE_KERNEL_WASM);
-    expect(Buffer.from(shared).toString('base64')).toBe(BCE_KERNEL_WASM_SHARED);
+    expect(await assembledKernel('bce')).toEqual({ plain: BCE_KERNEL_WASM, shared: BCE_KERNEL_WASM_SHARED });
   });
 
   for (const shared of [false, true]) {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../init-backend';
-import { ulpError } from './ulp.test-support';
+import { assembledKernel, ulpError } from './wasm-kernel.test-support';
 import { TANH_KERNEL_WASM, TANH_KERNEL_WASM_SHARED } from './tanh-binary';
 import { tanhKernelFor } from './tanh';
 
@@ -17,13 +17,7 @@ const f = Math.fround;
 
 describe('tanh WebAssembly kernel', () => {
   it('src/kernels/tanh-binary.ts is what scripts/build-wasm-kernels.mjs assembles from wasm/tanh.wat', async () => {
-    const script = new URL('../../scripts/build-wasm-kernels.mjs', import.meta.url).href;
-    const { assembleWasmKernel } = (await import(script)) as {
-      assembleWasmKernel: (name: string) => Promise<{ plain: Uint8Array; shared: Uint8Array }>;
-    };
-    const { plain, shared } = await assembleWasmKernel('tanh');
-    expect(Buffer.from(plain).toString('base64')).toBe(TANH_KERNEL_WASM);
-    expect(Buffer.from(shared).toString('base64')).toBe(TANH_KERNEL_WASM_SHARED);
+    expect(await assembledKernel('tanh')).toEqual({ plain: TANH_KERNEL_WASM, shared: TANH_KERNEL_WASM_SHARED });
   });
 
   for (const shared of [false, true]) {
