@@ -1,7 +1,7 @@
 // Micro-benchmark (not a test): reducing every axis but the last, the bias
 // gradient of a conv/dense layer, on the wasm backend. Run alone:
 //   cd packages/backend && npx tsup && node bench/sum.mjs
-/* global performance, console */
+/* global performance, console, process */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend } from '../dist/index.js';

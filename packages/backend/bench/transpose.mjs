@@ -1,14 +1,16 @@
 // Micro-benchmark (not a test): swapping the outer and the inner axis of a
 // float32 tensor in the wasm heap — [B, H, W, C] → [C, H, W, B] (the input of
 // the dilated convolution in Conv2DBackpropFilter) and matrix transposes (the
-// matmul fast path's transposed operands) — with the wasm Transpose kernel and
-// with src/kernels/swap-outer-and-inner.ts. Run alone (imports src via tsx):
+// matmul fast path's transposed operands) — with the wasm Transpose kernel,
+// with the JavaScript loop of src/kernels/swap-outer-and-inner.ts (its fallback
+// without WebAssembly SIMD) and with swapOuterAndInner itself (the SIMD kernel
+// wasm/transpose.wat). All three results are checked equal. Run alone (imports src via tsx):
 //   cd packages/backend && npx tsup && node --import tsx bench/transpose.mjs
 /* global performance, console */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend } from '../dist/index.js';
-import { swapOuterAndInner } from '../src/kernels/swap-outer-and-inner.ts';
+import { swapOuterAndInner, swapOuterAndInnerLoop } from '../src/kernels/swap-outer-and-inner.ts';
 
 await initBackend();
 const backend = tf.backend();
@@ -31,6 +33,7 @@ const cases = [
   ['conv x [128,28,28,32] → [32,28,28,128]', [128, 28 * 28, 32]],
   ['conv x [128,14,14,64] → [64,14,14,128]', [128, 14 * 14, 64]],
   ['conv x [128,14,14,32] → [32,14,14,128]', [128, 14 * 14, 32]],
+  ['conv x [128,28,28,1] → [1,28,28,128]', [128, 28 * 28, 1]],
   ['matrix [512,784]ᵀ', [512, 1, 784]],
   ['matrix [256,784]ᵀ', [256, 1, 784]],
   ['matrix [128,3136]ᵀ', [128, 1, 3136]],
@@ -42,20 +45,27 @@ const cases = [
 ];
 console.log(describeBackend());
 console.log(`load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log('| swap | wasm Transpose ms | swapOuterAndInner ms |');
-console.log('|---|---|---|');
+/** The JavaScript loop into a fresh output, as swapOuterAndInner runs it without SIMD. */
+function jsLoop(x, [a, s, c]) {
+  const out = backend.makeOutput([c, s, a], 'float32');
+  swapOuterAndInnerLoop(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), a, s, c);
+  return tf.engine().makeTensorFromTensorInfo(out);
+}
+
+console.log('| swap | wasm Transpose ms | JS loop ms | **SIMD kernel ms** |');
+console.log('|---|---|---|---|');
 for (const [name, [a, s, c]] of cases) {
   const x = tf.randomNormal([a, s, c], 0, 1, 'float32', 1);
+  const simd = () => tf.engine().makeTensorFromTensorInfo(swapOuterAndInner(backend, x, [a, s, c], [c, s, a]));
   const wasm = timeMs(() => tf.transpose(x, [2, 1, 0]));
-  const ours = timeMs(() => tf.engine().makeTensorFromTensorInfo(swapOuterAndInner(backend, x, [a, s, c], [c, s, a])));
-  const same = tf.tidy(() =>
-    tf.util.arraysEqual(
-      tf.transpose(x, [2, 1, 0]).dataSync(),
-      tf.engine().makeTensorFromTensorInfo(swapOuterAndInner(backend, x, [a, s, c], [c, s, a])).dataSync(),
-    ),
-  );
-  if (!same) throw new Error(`${name}: the two results differ`);
-  console.log(`| ${name} | ${wasm.toFixed(2)} | ${ours.toFixed(2)} |`);
+  const js = timeMs(() => jsLoop(x, [a, s, c]));
+  const ours = timeMs(simd);
+  const same = tf.tidy(() => {
+    const reference = tf.transpose(x, [2, 1, 0]).dataSync();
+    return tf.util.arraysEqual(reference, jsLoop(x, [a, s, c]).dataSync()) && tf.util.arraysEqual(reference, simd().dataSync());
+  });
+  if (!same) throw new Error(`${name}: the results differ`);
+  console.log(`| ${name} | ${wasm.toFixed(3)} | ${js.toFixed(3)} | **${ours.toFixed(3)}** |`);
   x.dispose();
 }
 console.log(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -1,22 +1,38 @@
 // Assembles each wasm/<name>.wat into src/kernels/<name>-binary.ts (the module
 // bytes as base64, for a plain and a shared imported memory), with wabt from
-// npm (a devDependency). The generated files are committed so the package
-// builds with tsup alone; each kernel's test checks its file matches this
-// script's output. @aekit/trainers assembles its Adam kernel with the same
-// functions (packages/trainers/scripts/build-adam-kernel.mjs).
+// npm, then inlines the module's helper functions with binaryen from npm (both
+// devDependencies). The generated files are committed so the package builds
+// with tsup alone; each kernel's test checks its file matches this script's
+// output. @aekit/trainers assembles its Adam kernel with the same functions
+// (packages/trainers/scripts/build-adam-kernel.mjs).
 //
 //   node packages/backend/scripts/build-wasm-kernels.mjs
+/* global URL, Buffer, WebAssembly, console */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import binaryen from 'binaryen';
 import createWabt from 'wabt';
 
 const root = new URL('../', import.meta.url);
 /** The hand-written kernels: wasm/<name>.wat → src/kernels/<name>-binary.ts. */
-export const WASM_KERNELS = ['bce', 'tanh'];
+export const WASM_KERNELS = ['bce', 'tanh', 'transpose'];
 
-/** The module bytes of <packageRoot>/wasm/<name>.wat for both memory kinds. */
-export async function assembleWasmKernel(name, packageRoot = root) {
+/** What the kernels use: wabt's defaults, SIMD, multi-value results, and atomics for the shared memory. */
+const FEATURES =
+  binaryen.Features.MutableGlobals |
+  binaryen.Features.NontrappingFPToInt |
+  binaryen.Features.SignExt |
+  binaryen.Features.BulkMemory |
+  binaryen.Features.SIMD128 |
+  binaryen.Features.Multivalue |
+  binaryen.Features.Atomics;
+
+/**
+ * The module bytes of <packageRoot>/wasm/<name>.wat for both memory kinds.
+ * `inline: false` skips the inlining step (bench/wasm-kernels.mjs measures what it gains).
+ */
+export async function assembleWasmKernel(name, packageRoot = root, { inline = true } = {}) {
   const wabt = await createWabt();
   const source = readFileSync(new URL(`wasm/${name}.wat`, packageRoot), 'utf8');
   const build = (memory) => {
@@ -26,7 +42,8 @@ export async function assembleWasmKernel(name, packageRoot = root) {
       multi_value: true,
     });
     try {
-      const bytes = Buffer.from(module.toBinary({ log: false, canonicalize_lebs: true, write_debug_names: false }).buffer);
+      const assembled = Buffer.from(module.toBinary({ log: false, canonicalize_lebs: true, write_debug_names: false }).buffer);
+      const bytes = inline ? inlineHelpers(`${name}.wat`, assembled) : assembled;
       // wabt.js's validate() ignores the threads feature (it rejects any shared
       // memory), so validation is the engine's: this throws on an invalid module.
       new WebAssembly.Module(bytes);
@@ -36,6 +53,50 @@ export async function assembleWasmKernel(name, packageRoot = root) {
     }
   };
   return { plain: build('(memory 1)'), shared: build('(memory 1 65536 shared)') };
+}
+
+/**
+ * Inlines every function that is not exported into its callers (and drops it),
+ * with binaryen's `inlining` pass and nothing else: the kernels are written
+ * with small helpers ($log, $exp, a 4×4 block) so each formula has one source,
+ * but V8 11.3 (Node 20) never inlines a wasm call: 76 % of the bce kernel's
+ * profile samples were in $log, and inlined it runs 1.33 → 1.02 ms on
+ * [256, 784] (bench/wasm-kernels.mjs).
+ *
+ * Only `inlining`: binaryen's function optimizer (`inlining-optimizing`, -O)
+ * also folds the constant globals into a `v128.const` at every use, which the
+ * kernels keep as globals on purpose, and measured no faster here. A module
+ * whose functions are all exported (trainers' adam.wat) has nothing to inline
+ * and keeps wabt's bytes exactly; binaryen would re-encode it.
+ */
+function inlineHelpers(file, bytes) {
+  const module = binaryen.readBinary(bytes);
+  try {
+    module.setFeatures(FEATURES);
+    const exported = new Set();
+    for (let i = 0; i < module.getNumExports(); i++) {
+      const info = binaryen.getExportInfo(module.getExportByIndex(i));
+      if (info.kind === binaryen.ExternalFunction) exported.add(info.value);
+    }
+    if (module.getNumFunctions() === exported.size) return bytes;
+    // Binaryen's inlining limits are process-wide settings: set them for this
+    // pass only. "Always inline" at any size makes the choice ours (every
+    // helper), not its size and call-count heuristics.
+    const alwaysInlineMaxSize = binaryen.getAlwaysInlineMaxSize();
+    binaryen.setAlwaysInlineMaxSize(1 << 30);
+    try {
+      module.runPasses(['inlining']);
+    } finally {
+      binaryen.setAlwaysInlineMaxSize(alwaysInlineMaxSize);
+    }
+    if (module.getNumFunctions() !== exported.size) {
+      throw new Error(`${file}: binaryen left ${module.getNumFunctions() - exported.size} helper function(s) not inlined.`);
+    }
+    if (!module.validate()) throw new Error(`${file}: binaryen's inlined module does not validate.`);
+    return Buffer.from(module.emitBinary());
+  } finally {
+    module.dispose();
+  }
 }
 
 export function renderWasmKernelModule(name, { plain, shared }, generator = 'scripts/build-wasm-kernels.mjs') {

@@ -119,60 +119,60 @@
       (f32x4.sub (f32x4.div (local.get $s) (local.get $u)) (f32x4.div (local.get $t) (local.get $c)))
       (v128.and (f32x4.eq (local.get $p) (local.get $c)) (global.get $ONE))))
 
+  ;; The last n mod 4 (1–3) floats at $address, one lane at a time (no read
+  ;; past the tensor's end); the other lanes from $fill.
+  (func $loadTail (param $address i32) (param $rest i32) (param $fill v128) (result v128)
+    (local.set $fill (v128.load32_lane 0 (local.get $address) (local.get $fill)))
+    (if (i32.ge_u (local.get $rest) (i32.const 2))
+      (then (local.set $fill (v128.load32_lane offset=4 1 (local.get $address) (local.get $fill)))))
+    (if (i32.ge_u (local.get $rest) (i32.const 3))
+      (then (local.set $fill (v128.load32_lane offset=8 2 (local.get $address) (local.get $fill)))))
+    (local.get $fill))
+
+  ;; Stores the first $rest (1–3) lanes of $v at $address.
+  (func $storeTail (param $address i32) (param $rest i32) (param $v v128)
+    (v128.store32_lane 0 (local.get $address) (local.get $v))
+    (if (i32.ge_u (local.get $rest) (i32.const 2))
+      (then (v128.store32_lane offset=4 1 (local.get $address) (local.get $v))))
+    (if (i32.ge_u (local.get $rest) (i32.const 3))
+      (then (v128.store32_lane offset=8 2 (local.get $address) (local.get $v)))))
+
   ;; n elements of t and p (byte offsets) → value (and, if $grad ≠ 0, ∂/∂p);
-  ;; mode 0 clips to [lo, hi], mode 1 adds lo inside the logs.
+  ;; mode 0 clips to [lo, hi], mode 1 adds lo inside the logs. Four lanes per
+  ;; step; the last step takes the n mod 4 elements left (the unused lanes hold
+  ;; t = 0, p = ½) through the same vector code. scripts/build-wasm-kernels.mjs
+  ;; inlines every helper at its call site (V8 does not inline wasm calls), so
+  ;; one call site per formula keeps the module under 4 KB
+  ;; (src/kernels/own-wasm-module.ts).
   (func (export "bce")
     (param $t i32) (param $p i32) (param $value i32) (param $grad i32) (param $n i32) (param $lo f32) (param $hi f32) (param $mode i32)
-    (local $i i32) (local $end i32) (local $at i32) (local $rest i32)
+    (local $i i32) (local $at i32) (local $rest i32)
     (local $LO v128) (local $HI v128) (local $tv v128) (local $pv v128) (local $v v128) (local $g v128)
     (local.set $LO (f32x4.splat (local.get $lo)))
     (local.set $HI (f32x4.splat (local.get $hi)))
-    (local.set $end (i32.and (local.get $n) (i32.const -4)))
-    (block $vectorDone
+    (block $done
       (loop $vector
-        (br_if $vectorDone (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $at (i32.shl (local.get $i) (i32.const 2)))
-        (local.set $tv (v128.load align=4 (i32.add (local.get $t) (local.get $at))))
-        (local.set $pv (v128.load align=4 (i32.add (local.get $p) (local.get $at))))
+        (local.set $rest (i32.sub (local.get $n) (local.get $i)))
+        (if (i32.ge_u (local.get $rest) (i32.const 4))
+          (then
+            (local.set $tv (v128.load align=4 (i32.add (local.get $t) (local.get $at))))
+            (local.set $pv (v128.load align=4 (i32.add (local.get $p) (local.get $at)))))
+          (else
+            (local.set $tv (call $loadTail (i32.add (local.get $t) (local.get $at)) (local.get $rest) (v128.const f32x4 0 0 0 0)))
+            (local.set $pv (call $loadTail (i32.add (local.get $p) (local.get $at)) (local.get $rest) (global.get $HALF)))))
         (if (result v128 v128) (local.get $mode)
           (then (call $bceAdd4 (local.get $tv) (local.get $pv) (local.get $LO)))
           (else (call $bce4 (local.get $tv) (local.get $pv) (local.get $LO) (local.get $HI))))
         (local.set $g)
         (local.set $v)
-        (v128.store align=4 (i32.add (local.get $value) (local.get $at)) (local.get $v))
-        (if (local.get $grad)
-          (then (v128.store align=4 (i32.add (local.get $grad) (local.get $at)) (local.get $g))))
+        (if (i32.ge_u (local.get $rest) (i32.const 4))
+          (then
+            (v128.store align=4 (i32.add (local.get $value) (local.get $at)) (local.get $v))
+            (if (local.get $grad) (then (v128.store align=4 (i32.add (local.get $grad) (local.get $at)) (local.get $g)))))
+          (else
+            (call $storeTail (i32.add (local.get $value) (local.get $at)) (local.get $rest) (local.get $v))
+            (if (local.get $grad) (then (call $storeTail (i32.add (local.get $grad) (local.get $at)) (local.get $rest) (local.get $g))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $vector)))
-    ;; The last n mod 4 elements: lanes loaded and stored one by one (the
-    ;; unused lanes hold t = 0, p = ½), computed by the same vector code.
-    (local.set $rest (i32.sub (local.get $n) (local.get $end)))
-    (if (i32.eqz (local.get $rest)) (then (return)))
-    (local.set $at (i32.shl (local.get $end) (i32.const 2)))
-    (local.set $tv (v128.const f32x4 0 0 0 0))
-    (local.set $pv (global.get $HALF))
-    (local.set $tv (v128.load32_lane 0 (i32.add (local.get $t) (local.get $at)) (local.get $tv)))
-    (local.set $pv (v128.load32_lane 0 (i32.add (local.get $p) (local.get $at)) (local.get $pv)))
-    (if (i32.ge_u (local.get $rest) (i32.const 2))
-      (then
-        (local.set $tv (v128.load32_lane offset=4 1 (i32.add (local.get $t) (local.get $at)) (local.get $tv)))
-        (local.set $pv (v128.load32_lane offset=4 1 (i32.add (local.get $p) (local.get $at)) (local.get $pv)))))
-    (if (i32.ge_u (local.get $rest) (i32.const 3))
-      (then
-        (local.set $tv (v128.load32_lane offset=8 2 (i32.add (local.get $t) (local.get $at)) (local.get $tv)))
-        (local.set $pv (v128.load32_lane offset=8 2 (i32.add (local.get $p) (local.get $at)) (local.get $pv)))))
-    (if (result v128 v128) (local.get $mode)
-      (then (call $bceAdd4 (local.get $tv) (local.get $pv) (local.get $LO)))
-      (else (call $bce4 (local.get $tv) (local.get $pv) (local.get $LO) (local.get $HI))))
-    (local.set $g)
-    (local.set $v)
-    (v128.store32_lane 0 (i32.add (local.get $value) (local.get $at)) (local.get $v))
-    (if (local.get $grad) (then (v128.store32_lane 0 (i32.add (local.get $grad) (local.get $at)) (local.get $g))))
-    (if (i32.ge_u (local.get $rest) (i32.const 2))
-      (then
-        (v128.store32_lane offset=4 1 (i32.add (local.get $value) (local.get $at)) (local.get $v))
-        (if (local.get $grad) (then (v128.store32_lane offset=4 1 (i32.add (local.get $grad) (local.get $at)) (local.get $g))))))
-    (if (i32.ge_u (local.get $rest) (i32.const 3))
-      (then
-        (v128.store32_lane offset=8 2 (i32.add (local.get $value) (local.get $at)) (local.get $v))
-        (if (local.get $grad) (then (v128.store32_lane offset=8 2 (i32.add (local.get $grad) (local.get $at)) (local.get $g))))))))
+        (br $vector)))))

@@ -9,7 +9,7 @@ import {
   writeBlock,
   type WasmBackend,
 } from './wasm-kernel-calls';
-import { swapOuterAndInner } from './swap-outer-and-inner';
+import { hasSimdSwap, swapOuterAndInner } from './swap-outer-and-inner';
 import { wrapperMark } from './wrapper-mark';
 
 /**
@@ -24,8 +24,8 @@ import { wrapperMark } from './wrapper-mark';
  *
  * The wrapper keeps the original kernel and only reshapes the problem so the
  * original takes its XNNPACK path:
- *  - a transposed operand is materialised (matrixTranspose: the wasm
- *    Transpose kernel, or a JavaScript loop where that kernel is slow);
+ *  - a transposed operand is materialised (matrixTranspose: our SIMD
+ *    transpose, or the wasm Transpose kernel for batched operands);
  *  - a batched left operand against one shared right operand is folded into
  *    the rows of one product ([B·M, K] · [K, N]);
  *  - a batched right operand (one weight matrix per batch entry) is run as one
@@ -268,19 +268,21 @@ function fusedEpilogue(
 }
 
 /**
- * Swaps the last two axes of x [..., m, k]. The wasm Transpose writes the
- * output with a stride of m floats; when m is a multiple of 128 (a batch of
- * 128 or 256, a layer of 512) it is 3–4× slower, as if those writes aliased
- * in the cache: [512, 784] 1.9 ms, [256, 784] 0.8 ms, [128, 3136] 1.5 ms, against
- * 0.24 ms for [784, 512]. For one such matrix the JavaScript loop of
- * swap-outer-and-inner.ts, which writes runs of 8 consecutive floats, takes
- * 0.52, 0.27 and 0.52 ms. For other m the wasm kernel is as fast or faster
- * ([784, 100]: 0.05 vs 0.10 ms) and stays (bench/transpose.mjs).
+ * Swaps the last two axes of x [..., m, k]. One matrix goes to
+ * swapOuterAndInner's SIMD kernel (wasm/transpose.wat), faster than the wasm
+ * Transpose at every Dense shape measured (bench/transpose.mjs, 1 thread):
+ * [256, 784] 0.80 → 0.06 ms, [784, 256] 0.13 → 0.05, [784, 512] 0.25 → 0.17,
+ * [300, 200] 0.04 → 0.02. The wasm Transpose writes the output with a stride
+ * of m floats, and when m is a multiple of 128 those writes alias in the
+ * cache (3–4× slower). Without WebAssembly SIMD swapOuterAndInner falls back
+ * to a JavaScript loop that only beats the wasm kernel at those m, so only
+ * they take it then. Batched operands stay on the wasm Transpose.
  */
 function matrixTranspose(backend: WasmBackend, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;
   const [m, k] = x.shape.slice(rank - 2);
-  if (m % 128 !== 0 || tf.util.sizeFromShape(x.shape.slice(0, rank - 2)) !== 1) return transposeLastTwo(backend, x);
+  const unbatched = tf.util.sizeFromShape(x.shape.slice(0, rank - 2)) === 1;
+  if (!unbatched || (m % 128 !== 0 && !hasSimdSwap(backend))) return transposeLastTwo(backend, x);
   return swapOuterAndInner(backend, x, [m, 1, k], [...x.shape.slice(0, rank - 2), k, m]);
 }
 

@@ -24,8 +24,10 @@ export function heapMemory(backend: HeapBackend): WebAssembly.Memory | null {
 /**
  * `exportName` of a module (base64, one build per memory kind) bound to a
  * memory, or null where the engine cannot run it (no WebAssembly SIMD). One
- * instance per memory, created on first use; the modules are ~1–2 KB, within
- * the 4 KB browsers compile synchronously on the main thread.
+ * instance per memory, created on first use; the modules are kept under 4 KB
+ * (their tests check it, after scripts/build-wasm-kernels.mjs has inlined
+ * their helpers), the most Chrome before 114 compiled synchronously on the
+ * main thread.
  */
 export function ownKernel<F>(module: { plain: string; shared: string }, exportName: string): (memory: WebAssembly.Memory) => F | null {
   const instances = new WeakMap<WebAssembly.Memory, F | null>();
