@@ -3,6 +3,7 @@
 // M1–M5 and the latent-grid decode, aekit vs PyTorch. See ../README.md.
 import process from 'node:process';
 import { USAGE, parseBenchArgs } from '../src/args.mjs';
+import { runConv } from '../src/conv.mjs';
 import { runGemm } from '../src/gemm.mjs';
 import { runParity } from '../src/parity.mjs';
 import { runBench } from '../src/run.mjs';
@@ -18,7 +19,7 @@ if (options.help) {
   process.stdout.write(`${USAGE}\n`);
 } else {
   try {
-    const { failed } = await (options.gemm ? runGemm(options) : options.parity ? runParity(options) : runBench(options));
+    const { failed } = await (options.conv ? runConv(options) : options.gemm ? runGemm(options) : options.parity ? runParity(options) : runBench(options));
     if (failed) {
       process.stderr.write('bench: some measurements failed (see the table)\n');
       process.exitCode = 1;

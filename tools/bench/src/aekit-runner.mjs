@@ -10,7 +10,7 @@ const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'aekit-wo
  * The child's stdout goes to our stderr so tfjs's console messages never mix
  * with the printed table.
  *
- * @param {{ kind: 'env' | 'train' | 'grid' | 'parity' | 'gemm', [key: string]: unknown }} task
+ * @param {{ kind: 'env' | 'train' | 'grid' | 'parity' | 'gemm' | 'conv', [key: string]: unknown }} task
  */
 export function runAekit(task) {
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backendInfo, describeBackend, initBackend, trainingKernelNames } from '@aekit/backend';
 
+import { measureConvs } from './aekit-conv.mjs';
 import { measureGemms } from './aekit-gemm.mjs';
 import { measureGrid, measureParity, measureTraining } from './aekit-measure.mjs';
 
@@ -24,8 +25,8 @@ function versions() {
 
 async function main() {
   const task = JSON.parse(process.argv[2] ?? 'null');
-  if (!task || !['train', 'grid', 'parity', 'gemm', 'env'].includes(task.kind)) {
-    throw new Error(`aekit-worker: expected a task {kind: 'train' | 'grid' | 'parity' | 'gemm' | 'env', …} as argv[2], found ${process.argv[2]}`);
+  if (!task || !['train', 'grid', 'parity', 'gemm', 'conv', 'env'].includes(task.kind)) {
+    throw new Error(`aekit-worker: expected a task {kind: 'train' | 'grid' | 'parity' | 'gemm' | 'conv' | 'env', …} as argv[2], found ${process.argv[2]}`);
   }
   const env = task.asShipped ? await shippedWasm() : await aekitWasm(task.threads);
   env.node = process.version;
@@ -34,6 +35,7 @@ async function main() {
   if (task.kind === 'train') return { env, train: await measureTraining(task.model, task.plan) };
   if (task.kind === 'parity') return { env, parity: await measureParity(task.model, task.plan) };
   if (task.kind === 'gemm') return { env, gemm: measureGemms(task.gemms, task.reps) };
+  if (task.kind === 'conv') return { env, conv: await measureConvs(task) };
   return { env, grid: await measureGrid(task.plan) };
 }
 

@@ -20,6 +20,8 @@ export const USAGE = `usage: npm run bench -- [options]
                       compare their test losses (issue 10: within 2 %)
   --gemm              instead of training: time the matrix products of one training step of
                       M1–M4 alone in both engines (the ceiling the matmul engine sets)
+  --conv              instead of training: time the convolutions of one M5 training step and of
+                      the grid decode alone in both engines (--only M5 or --only grid for one)
   --parity-samples N  training images for --parity (default 60000; 512 with --quick)
   --parity-seeds N    --parity over N seeds (--seed, --seed+1, …), comparing the mean test losses (default 1)
   --passes N          timed passes per model (default 3)
@@ -63,10 +65,12 @@ export function parseBenchArgs(argv) {
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
       gemm: { type: 'boolean', default: false },
+      conv: { type: 'boolean', default: false },
     },
   });
   if (values.torch && values['no-torch']) throw new Error('bench: --torch and --no-torch contradict each other');
   if (values.gemm && (values.parity || values['as-shipped'])) throw new Error('bench: --gemm goes alone (not with --parity or --as-shipped)');
+  if (values.conv && (values.gemm || values.parity || values['as-shipped'])) throw new Error('bench: --conv goes alone (not with --gemm, --parity or --as-shipped)');
   if (values.parity && values['as-shipped']) throw new Error('bench: --parity compares aekit as it is with PyTorch; drop --as-shipped');
   if (values['parity-samples'] !== undefined && !values.parity) throw new Error('bench: --parity-samples goes with --parity');
   if (values['as-shipped'] && values.threads !== undefined) {
@@ -95,6 +99,7 @@ export function parseBenchArgs(argv) {
     asShipped: values['as-shipped'],
     parity: values.parity,
     gemm: values.gemm,
+    conv: values.conv,
     paritySamples: values['parity-samples'] === undefined ? (quick ? 512 : 60000) : integer('--parity-samples', values['parity-samples'], 1),
     parityTestSamples: quick ? 256 : 10000,
     paritySeeds: integer('--parity-seeds', values['parity-seeds'], 1),

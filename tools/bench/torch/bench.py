@@ -23,6 +23,7 @@ import time
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from models import MODELS, ConvDecoder
 
@@ -271,6 +272,99 @@ def gemm_bench(args):
     return {"ms": out}
 
 
+def conv_op(op):
+    """What autograd runs for one op of tools/bench/src/conv.mjs (NHWC shapes there,
+    NCHW here): a layer is a convolution between a large side (a conv's input, a
+    conv-transpose's output) and a small side, with weight [small ch, large ch, k, k]
+    in both cases (ConvTranspose2d keeps [in, out, k, k]). 'same' padding as
+    torch/models.py pads it: (k-1)/2 on both sides, output_padding for the stride-2
+    conv-transposes (the same work as TF's asymmetric padding). Returns (operand
+    shapes, fn(*operands), the result's shape): forward is F.conv2d / F.conv_transpose2d,
+    dW and dx are aten.convolution_backward with the output mask autograd passes for that gradient."""
+    layer, batch, role = op["layer"], op["batch"], op["role"]
+    transposed = layer["kind"] == "convT"
+    large, small = (layer["output"], layer["input"]) if transposed else (layer["input"], layer["output"])
+    k, s = layer["kernel"], layer["stride"]
+    if k % 2 != 1:
+        raise SystemExit(f"conv: {layer['name']}: 'same' padding here assumes an odd kernel, found {k}")
+    p = (k - 1) // 2
+    big = (batch, large[2], large[0], large[1])
+    little = (batch, small[2], small[0], small[1])
+    weight = (small[2], large[2], k, k)
+    if (large[0] + 2 * p - k) // s + 1 != small[0] or (large[1] + 2 * p - k) // s + 1 != small[1]:
+        raise SystemExit(f"conv: {layer['name']}: {large} -> {small} is not a 'same' convolution with stride {s}")
+    # ConvTranspose2d's output is (in - 1)*s - 2p + k + output_padding: the padding that gives the large side.
+    out_pad = (large[0] - ((small[0] - 1) * s - 2 * p + k), large[1] - ((small[1] - 1) * s - 2 * p + k)) if transposed else (0, 0)
+
+    def backward(which):
+        mask = tuple(i == which for i in range(3))
+
+        # grad_output is the layer's output side: small for a conv, large for a conv-transpose.
+        def run(grad_out, inp, w):
+            return torch.ops.aten.convolution_backward(
+                grad_out, inp, w, None, (s, s), (p, p), (1, 1), transposed, list(out_pad), 1, mask
+            )[which]
+
+        return run
+
+    if role == "forward":
+        if transposed:
+            return (little, weight), lambda x, w: F.conv_transpose2d(x, w, stride=s, padding=p, output_padding=out_pad), big
+        return (big, weight), lambda x, w: F.conv2d(x, w, stride=s, padding=p), little
+    operands = (big, little, weight) if transposed else (little, big, weight)
+    if role == "dW":
+        return operands, backward(1), weight
+    # dx: the gradient w.r.t. the layer's input, the large side of a conv and the small side of a conv-transpose.
+    return operands, backward(0), little if transposed else big
+
+
+def verify_conv_gradient(op):
+    """A dW or dx op's result equals autograd's gradient through the layer's forward
+    (relative max difference below 1e-5): the op list maps onto what training runs."""
+    (x_shape, w_shape), forward, _ = conv_op({**op, "role": "forward"})
+    operand_shapes, fn, _ = conv_op(op)
+    x = torch.randn(x_shape, requires_grad=True)
+    w = torch.randn(w_shape, requires_grad=True)
+    y = forward(x, w)
+    g = torch.randn(y.shape)
+    y.backward(g)
+    got = fn(g, x.detach(), w.detach())
+    want = w.grad if op["role"] == "dW" else x.grad
+    err = ((got - want).abs().max() / want.abs().max()).item()
+    if not err < 1e-5:
+        raise SystemExit(f"conv: {op['layer']['name']} {op['role']} differs from autograd's gradient by {err} (relative)")
+
+
+def conv_bench(args):
+    """Each convolution kernel of tools/bench/src/conv.mjs's op list alone, median ms
+    of --repeats after 2 warm-ups, on fresh operands every repeat (a new tensor from
+    a random base, made outside the timed part), in inference mode (no autograd graph)."""
+    if args.verify:
+        for op in json.loads(args.ops):
+            if op["role"] != "forward":
+                verify_conv_gradient(op)
+    ms, lo, hi = [], [], []
+    with Contention() as contention, torch.inference_mode():
+        for op in json.loads(args.ops):
+            shapes, fn, out_shape = conv_op(op)
+            bases = [torch.rand(shape) * 2 - 1 for shape in shapes]
+            times = []
+            for r in range(args.repeats + 2):
+                operands = [b + r * 1e-6 for b in bases]
+                start = time.perf_counter()
+                out = fn(*operands)
+                elapsed = (time.perf_counter() - start) * 1000
+                if tuple(out.shape) != out_shape:
+                    raise SystemExit(f"conv: {op['layer']['name']} {op['role']} gave {tuple(out.shape)}, expected {out_shape}")
+                del out, operands
+                if r >= 2:
+                    times.append(elapsed)
+            ms.append(statistics.median(times))
+            lo.append(min(times))
+            hi.append(max(times))
+    return {"ms": ms, "min": lo, "max": hi, "contention": contention.result}
+
+
 def check_models(args):
     """Builds every model and takes one Adam step on a small batch of MNIST: the
     parameter counts (compared with the bench's definition by the Node tests) and
@@ -320,6 +414,10 @@ def main():
     m = sub.add_parser("gemm", help="time the matrix products of a training step, each alone")
     m.add_argument("--shapes", required=True, help='JSON list of {"m","k","n","transposeA","transposeB"}')
     m.add_argument("--repeats", type=int, default=30)
+    cv = sub.add_parser("conv", help="time the convolution kernels of a training step or grid decode, each alone")
+    cv.add_argument("--ops", required=True, help="JSON list of ops as tools/bench/src/conv.mjs builds them")
+    cv.add_argument("--repeats", type=int, default=30)
+    cv.add_argument("--verify", action="store_true", help="first check every dW/dx op against autograd (small batches only)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -330,6 +428,8 @@ def main():
         result = {"env": env, "check": check_models(args)}
     elif args.command == "gemm":
         result = {"env": env, "gemm": gemm_bench(args)}
+    elif args.command == "conv":
+        result = {"env": env, "conv": conv_bench(args)}
     elif args.command == "parity":
         result = {"env": env, "parity": parity_bench(args)}
     elif args.command == "train":
