@@ -16,7 +16,7 @@ import createWabt from 'wabt';
 
 const root = new URL('../', import.meta.url);
 /** The hand-written kernels: wasm/<name>.wat → src/kernels/<name>-binary.ts. */
-export const WASM_KERNELS = ['bce', 'tanh', 'transpose'];
+export const WASM_KERNELS = ['atb', 'bce', 'conv1', 'tanh', 'transpose'];
 
 /** What the kernels use: wabt's defaults, SIMD, multi-value results, and atomics for the shared memory. */
 const FEATURES =

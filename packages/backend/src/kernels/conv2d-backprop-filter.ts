@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { dispose, runWasmKernel, transposeInfo, withShape, type WasmBackend } from './wasm-kernel-calls';
+import { ATB_KERNEL_WASM, ATB_KERNEL_WASM_SHARED } from './atb-binary';
 import type { ConvGradientAttrs } from './conv-attrs';
+import { heapMemory, ownKernel, type HeapBackend } from './own-wasm-module';
 import { swapOuterAndInner } from './swap-outer-and-inner';
+import { dispose, runWasmKernel, transposeInfo, withShape, type WasmBackend } from './wasm-kernel-calls';
 
 interface Conv2DBackpropFilterAttrs extends ConvGradientAttrs {
   filterShape: [number, number, number, number];
@@ -130,12 +132,16 @@ export function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInf
  * comes from ONE wasm depthwise convolution of x with a one-hot filter
  * (channel multiplier fh·fw, output channel c·fh·fw + t holds tap t of
  * channel c) at the forward stride and padding, so its geometry is the
- * forward's by construction. Then dW = Pᵀ·dy, or (dyᵀ·P)ᵀ when dy has fewer
- * columns, through the BatchMatMul fast path (XNNPACK). The dilated
- * convolution above packs the whole dyᵀ as XNNPACK weights on every call and
- * runs a GEMM with only C·fh·fw rows; this form is faster where C·fh·fw is
- * small (IM2COL_MAX_COLUMNS), e.g. the first encoder layer and the last
- * decoder layer of an image model, at the price of the patch matrix in memory.
+ * forward's by construction. Then dW = Pᵀ·dy (or its transpose dyᵀ·P) by our
+ * own SIMD kernel wasm/atb.wat, which reads P and dy once. Where that kernel
+ * cannot run (no WebAssembly SIMD), through the BatchMatMul fast path
+ * (XNNPACK), which packs its whole right operand (3.2M floats of dy for the
+ * conv VAE's last layer) as weights on every call: 27 ms there against
+ * ~2 ms for the kernel (bench/conv2d-backprop-filter-atb.mjs). The dilated
+ * convolution above also packs the whole dyᵀ and runs a GEMM with only C·fh·fw
+ * rows; this form is faster where C·fh·fw is small (IM2COL_MAX_COLUMNS), e.g.
+ * the first encoder layer and the last decoder layer of an image model, at
+ * the price of the patch matrix in memory.
  */
 function im2colGradient(
   backend: WasmBackend,
@@ -169,18 +175,57 @@ function im2colGradient(
   ); // [B, outH, outW, C·taps]
   temps.push(patches);
   const n = tf.util.sizeFromShape(dy.shape.slice(0, 3));
-  const p3 = withShape(patches, [1, n, c * taps]);
+  const columns = c * taps;
+  // Pᵀ·dy → [C·taps, O] = [C, fh, fw, O], or dyᵀ·P → [O, C·taps] = [O, C, fh, fw].
+  const fromPtDy = (dw: TensorInfo) => transposeInfo(backend, withShape(dw, [c, fh, fw, o]), [1, 2, 0, 3]);
+  const fromDytP = (dwT: TensorInfo) => transposeInfo(backend, withShape(dwT, [o, c, fh, fw]), [2, 3, 1, 0]);
+
+  const memory = heapMemory(backend as unknown as HeapBackend);
+  const atb = memory ? atbKernelFor(memory) : null;
+  if (atb) {
+    const ptDy = atbCost(columns, o) <= atbCost(o, columns);
+    const [rows, cols] = ptDy ? [columns, o] : [o, columns];
+    const product = backend.makeOutput([rows, cols], 'float32');
+    temps.push(product);
+    // Views after makeOutput: an allocation may grow (and detach) the heap.
+    const p = backend.typedArrayFromHeap(patches).byteOffset;
+    const d = backend.typedArrayFromHeap(dy).byteOffset;
+    atb(ptDy ? p : d, ptDy ? d : p, backend.typedArrayFromHeap(product).byteOffset, n, rows, cols);
+    return ptDy ? fromPtDy(product) : fromDytP(product);
+  }
+
+  const p3 = withShape(patches, [1, n, columns]);
   const dy3 = withShape(dy, [1, n, o]);
   const matmul = (a: TensorInfo, b: TensorInfo) =>
     runWasmKernel('BatchMatMul', backend, { a, b }, { transposeA: true, transposeB: false });
-  if (o < c * taps) {
+  if (o < columns) {
     const dwT = matmul(dy3, p3); // [1, O, C·taps]
     temps.push(dwT);
-    return transposeInfo(backend, withShape(dwT, [o, c, fh, fw]), [2, 3, 1, 0]);
+    return fromDytP(dwT);
   }
   const dw = matmul(p3, dy3); // [1, C·taps, O]
   temps.push(dw);
-  return transposeInfo(backend, withShape(dw, [c, fh, fw, o]), [1, 2, 0, 3]);
+  return fromPtDy(dw);
+}
+
+type AtbFunction = (a: number, b: number, out: number, k: number, m: number, n: number) => void;
+
+/**
+ * wasm/atb.wat bound to a memory, or null without WebAssembly SIMD:
+ * `atb(a, b, out, K, M, N)` writes out [M, N] = aᵀ·b for row-major a [K, M]
+ * and b [K, N] (byte offsets into the memory).
+ */
+export const atbKernelFor = ownKernel<AtbFunction>({ plain: ATB_KERNEL_WASM, shared: ATB_KERNEL_WASM_SHARED }, 'atb');
+
+/**
+ * The kernel's work for an [M, N] output, to pick the orientation: it runs
+ * blocks of 3 rows of M over vectors of 4 columns of N, and the last N mod 4
+ * columns cost about another vector (lane loads). Measured at K = 100,352, one
+ * thread: 9 × 32 1.98 ms against 32 × 9 4.31 ms; 1 × 9 0.32 ms against
+ * 9 × 1 0.52 ms.
+ */
+function atbCost(m: number, n: number): number {
+  return Math.ceil(m / 3) * (Math.ceil(n / 4) + (n % 4 === 0 ? 0 : 1));
 }
 
 /**
@@ -192,7 +237,10 @@ function im2colGradient(
  * 288 or 576 columns (32/64 channels) it is 2× slower (38 vs 19, 67 vs 35,
  * 218 vs 93 ms): the one-hot depthwise convolution and the transposed patch
  * matrix then cost more than XNNPACK's weight packing saves. 32 covers
- * grey and RGB inputs with filters up to 3×3.
+ * grey and RGB inputs with filters up to 3×3. Those figures are from the
+ * BatchMatMul product; with wasm/atb.wat the two 9-column layers take 2.2
+ * and 6.5 ms (bench/conv2d-backprop-filter-atb.mjs, one thread); the wide
+ * cases were not re-measured with it (it runs on one thread only).
  */
 const IM2COL_MAX_COLUMNS = 32;
 const IM2COL_MAX_VALUES = 16 * 1024 * 1024;
