@@ -3,6 +3,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { BINARY_CROSS_ENTROPY, binaryCrossEntropyConfig } from './kernels/binary-cross-entropy';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { isFastConv2DBackpropInput, withFastConv2DBackpropInput } from './kernels/conv2d-backprop-input';
+import { CONV2D_TRANSPOSE, conv2DTransposeConfig } from './kernels/conv2d-transpose';
 import { isFastPathWrapper, withMatMulFastPath } from './kernels/matmul-fast-path';
 import { isFastReduce, withFastReduce } from './kernels/reduce-fast-path';
 import { isSharedIdentity, withSharedIdentity } from './kernels/identity-shared';
@@ -21,6 +22,7 @@ export const trainingKernelNames = [
   'Tanh',
   'Identity',
   BINARY_CROSS_ENTROPY,
+  CONV2D_TRANSPOSE,
 ] as const;
 
 /**
@@ -30,8 +32,9 @@ export const trainingKernelNames = [
  * slow C++ loop), the transposed/batched-operand fast path of `BatchMatMul`
  * and `_FusedMatMul`, a memcpy fast path of `Tile` (batch-norm gradients) and
  * a copy-free `Sum`/`Mean` over the leading axes (bias gradients), a SIMD `Tanh`,
- * an `Identity` that shares the data instead of copying it (the tape's clones), and
- * `AekitBinaryCrossEntropy` (bce and its gradient in one SIMD pass). `initBackend()` calls it; call
+ * an `Identity` that shares the data instead of copying it (the tape's clones),
+ * `AekitBinaryCrossEntropy` (bce and its gradient in one SIMD pass), and
+ * `AekitConv2DTranspose` (conv-transpose + bias + activation in one inference kernel). `initBackend()` calls it; call
  * it yourself only if you set up the wasm backend without `initBackend()`.
  *
  * Idempotent, also across two copies of this package in one process (ESM and
@@ -55,6 +58,10 @@ export function registerTrainingKernels(): void {
   // A kernel of our own (no tfjs counterpart): @aekit/losses' bce uses it where it is registered.
   if (tf.getKernel(BINARY_CROSS_ENTROPY, 'wasm') == null) {
     tf.registerKernel(binaryCrossEntropyConfig);
+  }
+  // Also ours: @aekit/layers' Conv2DTranspose uses it for inference where it is registered.
+  if (tf.getKernel(CONV2D_TRANSPOSE, 'wasm') == null) {
+    tf.registerKernel(conv2DTransposeConfig);
   }
 }
 

@@ -5,6 +5,7 @@ export { dense, type DenseOptions } from './dense';
 export { accelerate } from './accelerate';
 export { accelerateDense } from './dense-training';
 export { accelerateBatchNorm } from './batch-norm-training';
+export { accelerateConv2DTranspose } from './conv-transpose-inference';
 export { conv2d, conv2dTranspose, type ConvOptions, type Conv2dOptions } from './conv';
 export {
   initializer,

@@ -22,7 +22,17 @@ const opSignature = (op) => {
 /** The convolution kernels `f` runs (any kernel whose name mentions Conv), in order. */
 async function profiledConvs(f) {
   const profile = await tf.profile(f);
-  return profile.kernels.filter((k) => /conv/i.test(k.name)).map((k) => ({ kernel: k.name, inputShapes: k.inputShapes, outputShape: k.outputShapes[0] }));
+  return profile.kernels.filter((k) => /conv/i.test(k.name)).map((k) => asTfjsConv({ kernel: k.name, inputShapes: k.inputShapes, outputShape: k.outputShapes[0] }));
+}
+
+/**
+ * In inference @aekit/layers runs a Conv2DTranspose as @aekit/backend's AekitConv2DTranspose
+ * (x, filter, bias → act(conv2dTranspose + bias)): the same convolution as Conv2DBackpropInput(dy = x, filter)
+ * with the bias and activation in its output pass. Listed (and timed alone) as that convolution.
+ */
+function asTfjsConv(c) {
+  if (c.kernel !== 'AekitConv2DTranspose') return c;
+  return { kernel: 'Conv2DBackpropInput', inputShapes: c.inputShapes.slice(0, 2), outputShape: c.outputShape };
 }
 
 /**
