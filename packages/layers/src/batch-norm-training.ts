@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+import { hasInstalledCall, installCall, singleTensor } from './layer-call';
+
 /**
  * A closed-form training path for tfjs-layers' `BatchNormalization` (issue 10,
  * "fewer, fatter kernels").
@@ -39,10 +41,6 @@ interface BatchNormalizationFields {
   movingVariance: tfl.LayerVariable;
 }
 
-type LayerCall = tfl.layers.Layer['call'];
-type CallInputs = Parameters<LayerCall>[0];
-type CallKwargs = Parameters<LayerCall>[1];
-
 /** Marks an installed override; Symbol.for so two copies of this module (ESM + CJS) still agree. */
 const INSTALLED = Symbol.for('@aekit/layers:batchNormTraining');
 
@@ -60,7 +58,7 @@ const INSTALLED = Symbol.for('@aekit/layers:batchNormTraining');
  * it also trains layers with `center: false` or `scale: false`.
  */
 export function accelerateBatchNorm(layer: tfl.layers.Layer): boolean {
-  if (isInstalled(layer)) return true;
+  if (hasInstalledCall(layer, INSTALLED)) return true;
   if (layer.getClassName() !== 'BatchNormalization') return false;
   const bn = layer as unknown as BatchNormalizationFields;
   if (!Number.isInteger(bn.axis)) return false;
@@ -72,30 +70,16 @@ export function accelerateBatchNorm(layer: tfl.layers.Layer): boolean {
   const rank = layer.built ? layer.inputSpec?.[0]?.ndim : undefined;
   if (rank !== undefined && !normalisesLastAxis(bn.axis, rank)) return false;
 
-  // The layer's current call: the prototype's, or an earlier instance-level wrapper, which we chain to.
-  const original: LayerCall = layer.call;
-  const call = function (this: tfl.layers.Layer, inputs: CallInputs, kwargs: CallKwargs) {
+  installCall(layer, INSTALLED, (original) => (inputs, kwargs) => {
     const input = singleTensor(inputs);
     // Same truthiness rule as tfjs's BatchNormalization.call.
     const training = kwargs?.['training'] ?? false;
     if (!training || input === undefined || input.dtype !== 'float32' || !normalisesLastAxis(bn.axis, input.rank)) {
-      return original.call(this, inputs, kwargs);
+      return original(inputs, kwargs);
     }
     return trainingCall(bn, input);
-  };
-  Object.defineProperty(call, INSTALLED, { value: true });
-  layer.call = call;
+  });
   return true;
-}
-
-function isInstalled(layer: tfl.layers.Layer): boolean {
-  return Object.prototype.hasOwnProperty.call(layer, 'call') && (layer.call as unknown as Record<symbol, unknown>)[INSTALLED] === true;
-}
-
-function singleTensor(inputs: CallInputs): tf.Tensor | undefined {
-  if (inputs instanceof tf.Tensor) return inputs;
-  if (Array.isArray(inputs) && inputs.length === 1 && inputs[0] instanceof tf.Tensor) return inputs[0];
-  return undefined;
 }
 
 function normalisesLastAxis(axis: number, rank: number): boolean {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
+import { hasInstalledCall, installCall, singleTensor } from './layer-call';
+
 /**
  * A faster inference call() for tfjs-layers' `Conv2DTranspose`, installed
  * per layer instance by `accelerateConv2DTranspose` — same class, config,
@@ -38,8 +40,6 @@ interface Conv2DTransposeInternals {
   filters: number;
 }
 
-type LayerCall = tfl.layers.Layer['call'];
-
 /** Marks an installed call; Symbol.for so that two copies of this module (ESM + CJS) agree. */
 const INSTALLED = Symbol.for('@aekit/layers:convTransposeInference');
 
@@ -55,18 +55,13 @@ const INSTALLED = Symbol.for('@aekit/layers:convTransposeInference');
  */
 export function accelerateConv2DTranspose(layer: tfl.layers.Layer): boolean {
   if (layer.getClassName() !== 'Conv2DTranspose') return false;
-  if (Object.prototype.hasOwnProperty.call(layer, 'call') && (layer.call as unknown as Record<symbol, unknown>)[INSTALLED] === true) {
-    return true;
-  }
-  const original: LayerCall = layer.call.bind(layer);
+  if (hasInstalledCall(layer, INSTALLED)) return true;
   const internals = layer as unknown as Conv2DTransposeInternals;
-  const fastCall: LayerCall = (inputs, kwargs) => {
-    const input = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+  installCall(layer, INSTALLED, (original) => (inputs, kwargs) => {
+    const input = singleTensor(inputs);
     if (input === undefined || !servable(input, internals)) return original(inputs, kwargs);
     return tf.tidy(() => conv2dTransposeInference(input, internals));
-  };
-  Object.defineProperty(fastCall, INSTALLED, { value: true });
-  layer.call = fastCall;
+  });
   return true;
 }
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
+import { hasInstalledCall, installCall, singleTensor } from './layer-call';
+
 /**
  * A faster call() for tfjs-layers' `Dense`, installed per layer instance by
  * `accelerateDense` — same class, config, weights and saved format.
@@ -45,8 +47,6 @@ interface DenseInternals {
   invokeCallHook(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): void;
 }
 
-type LayerCall = tfl.layers.Layer['call'];
-
 /** Marks an installed call; Symbol.for so that two copies of this module (ESM + CJS) agree. */
 const INSTALLED = Symbol.for('@aekit/layers:denseTraining');
 
@@ -58,22 +58,17 @@ const INSTALLED = Symbol.for('@aekit/layers:denseTraining');
  */
 export function accelerateDense(layer: tfl.layers.Layer): boolean {
   if (layer.getClassName() !== 'Dense') return false;
-  if (Object.prototype.hasOwnProperty.call(layer, 'call') && (layer.call as unknown as Record<symbol, unknown>)[INSTALLED] === true) {
-    return true;
-  }
-  const original: LayerCall = layer.call.bind(layer);
+  if (hasInstalledCall(layer, INSTALLED)) return true;
   const internals = layer as unknown as DenseInternals;
-  const fastCall: LayerCall = (inputs, kwargs) => {
-    const input = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+  installCall(layer, INSTALLED, (original) => (inputs, kwargs) => {
+    const input = singleTensor(inputs);
     const activation = internals.activation?.getClassName() ?? 'linear';
     if (input === undefined || !servable(input, internals, activation)) return original(inputs, kwargs);
     return tf.tidy(() => {
       internals.invokeCallHook(inputs, kwargs);
       return denseForward(input, internals.kernel!.read(), internals.bias?.read() ?? null, activation);
     });
-  };
-  Object.defineProperty(fastCall, INSTALLED, { value: true });
-  layer.call = fastCall;
+  });
   return true;
 }
 
